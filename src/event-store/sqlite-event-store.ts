@@ -1,0 +1,309 @@
+import Database from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './event-store.js';
+
+export interface SqliteEventStoreOptions {
+  /** File path, or ':memory:'. */
+  readonly path: string;
+  /** 'full' fsyncs every commit (no acknowledged write is lost on power loss); 'relaxed' trades that for speed. */
+  readonly durability?: 'full' | 'relaxed';
+  /** How often a live subscription looks for appends made by other processes sharing the file. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly NewEvent[];
+  readonly options: AppendOptions;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const DEFAULT_BATCH = 1000;
+
+/**
+ * The embedded event store: one SQLite table in WAL mode.
+ *
+ * Appends that arrive in the same turn of the event loop are committed in one transaction
+ * (group commit), each inside its own savepoint, so concurrent writers share one fsync while a
+ * failed expectation only rolls back its own append.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  private readonly stmt: {
+    streamRevision: Database.Statement<[string], { revision: number | null }>;
+    byEventId: Database.Statement<[string], { position: number; stream: string; revision: number }>;
+    insert: Database.Statement<[string, number, string, string, string, string]>;
+    readAll: Database.Statement<[number, number], EventRow>;
+    readStream: Database.Statement<[string, number, number], EventRow>;
+    head: Database.Statement<[], { head: number | null }>;
+  };
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.db = new Database(options.path);
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
+    // Several processes may share the file: wait for the writer lock instead of failing at once.
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        position INTEGER PRIMARY KEY,
+        stream   TEXT    NOT NULL,
+        revision INTEGER NOT NULL,
+        event_id TEXT    NOT NULL UNIQUE,
+        type     TEXT    NOT NULL,
+        data     TEXT    NOT NULL,
+        metadata TEXT    NOT NULL,
+        UNIQUE (stream, revision)
+      ) STRICT;
+    `);
+    const columns = 'position, stream, revision, event_id, type, data, metadata';
+    this.stmt = {
+      streamRevision: this.db.prepare('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
+      byEventId: this.db.prepare('SELECT position, stream, revision FROM events WHERE event_id = ?'),
+      // The rowid alias assigns positions: max + 1, never reused since nothing is ever deleted.
+      insert: this.db.prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      readAll: this.db.prepare(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+      readStream: this.db.prepare(
+        `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+      ),
+      head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
+    };
+  }
+
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the event store is closed'));
+    if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ stream, events, options, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    if (this.closed) {
+      for (const pending of batch) pending.reject(new StoreUnavailableError('the event store is closed'));
+      return;
+    }
+    const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
+    const appendOne = this.db.transaction((pending: PendingAppend) => this.appendInTransaction(pending));
+    try {
+      this.db
+        .transaction(() => {
+          for (const pending of batch) {
+            try {
+              // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this append.
+              outcomes.push({ ok: appendOne(pending) });
+            } catch (error) {
+              outcomes.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      const failure = new StoreUnavailableError(`append failed: ${(error as Error).message}`);
+      for (const pending of batch) pending.reject(failure);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i];
+      if (outcome && 'ok' in outcome) pending.resolve(outcome.ok);
+      else pending.reject(outcome?.error);
+    });
+    this.wakeSubscribers();
+  }
+
+  private appendInTransaction({ stream, events, options }: PendingAppend): AppendResult {
+    const first = events[0];
+    const existing = first ? this.stmt.byEventId.get(first.id) : undefined;
+    if (existing) return this.replayedAppend(stream, events);
+
+    const current = this.stmt.streamRevision.get(stream)?.revision ?? null;
+    const expected = options.expectedRevision;
+    const actual = current === null ? 'no_stream' : BigInt(current);
+    const matches =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === null) ||
+      (expected === 'stream_exists' && current !== null) ||
+      (typeof expected === 'bigint' && current !== null && expected === BigInt(current));
+    if (!matches) throw new WrongExpectedRevisionError(stream, expected, actual);
+
+    let revision = current === null ? 0 : current + 1;
+    let position = 0;
+    for (const event of events) {
+      try {
+        const info = this.stmt.insert.run(
+          stream,
+          revision,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
+        position = Number(info.lastInsertRowid);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new DuplicateEventIdError(`event id ${event.id} was already appended`);
+        }
+        throw error;
+      }
+      revision += 1;
+    }
+    return { nextRevision: BigInt(revision - 1), position: BigInt(position) };
+  }
+
+  /** A retried append: every id must already sit, in order, in the same stream. */
+  private replayedAppend(stream: string, events: readonly NewEvent[]): AppendResult {
+    let last: { position: number; revision: number } | undefined;
+    for (const event of events) {
+      const row = this.stmt.byEventId.get(event.id);
+      if (!row || row.stream !== stream || (last && row.revision !== last.revision + 1)) {
+        throw new DuplicateEventIdError(
+          `event id ${event.id}: a retried append must repeat the original events of stream ${stream}`,
+        );
+      }
+      last = row;
+    }
+    if (!last) throw new Error('unreachable: empty append');
+    return { nextRevision: BigInt(last.revision), position: BigInt(last.position) };
+  }
+
+  async *readStream(stream: string, options?: { fromRevision?: bigint }): AsyncIterable<RecordedEvent> {
+    let from = Number(options?.fromRevision ?? 0n);
+    for (;;) {
+      const rows = this.guard(() => this.stmt.readStream.all(stream, from, DEFAULT_BATCH));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length < DEFAULT_BATCH) return;
+      from = (rows[rows.length - 1]?.revision ?? from) + 1;
+    }
+  }
+
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    let after = Number(options?.fromPosition ?? 0n);
+    const batchSize = options?.batchSize ?? DEFAULT_BATCH;
+    let remaining = options?.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const rows = this.guard(() => this.stmt.readAll.all(after, Math.min(batchSize, remaining)));
+      for (const row of rows) yield toRecorded(row);
+      if (rows.length === 0) return;
+      remaining -= rows.length;
+      after = rows[rows.length - 1]?.position ?? after;
+    }
+  }
+
+  async *subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
+    let after = options.fromPosition ?? 0n;
+    const { signal } = options;
+    while (!signal.aborted) {
+      let delivered = false;
+      for await (const event of this.readAll({ fromPosition: after })) {
+        yield event;
+        after = event.position;
+        delivered = true;
+        if (signal.aborted) return;
+      }
+      if (!delivered) await this.waitForAppend(signal);
+    }
+  }
+
+  headPosition(): Promise<bigint> {
+    return Promise.resolve(BigInt(this.guard(() => this.stmt.head.get()?.head ?? 0)));
+  }
+
+  ping(): Promise<void> {
+    this.guard(() => this.stmt.head.get());
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      const pending = this.queue;
+      this.queue = [];
+      for (const p of pending) p.reject(new StoreUnavailableError('the event store is closed'));
+      this.db.close();
+      this.wakeSubscribers();
+    }
+    return Promise.resolve();
+  }
+
+  private guard<T>(read: () => T): T {
+    if (this.closed) throw new StoreUnavailableError('the event store is closed');
+    try {
+      return read();
+    } catch (error) {
+      if (!this.db.open) throw new StoreUnavailableError('the event store is closed');
+      throw error;
+    }
+  }
+
+  /** Resolves on an append in this process, after the poll interval (other processes), or on abort. */
+  private waitForAppend(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.waiters.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private wakeSubscribers(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream,
+    revision: BigInt(row.revision),
+    position: BigInt(row.position),
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+  };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DuplicateEventIdError,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../src/event-store/event-store.js';
+
+export interface ContractTarget {
+  /** Creates a fresh, empty store. */
+  create(): Promise<EventStore>;
+  /** Why the suite cannot run here, or undefined when it can. */
+  skipReason?: () => string | undefined;
+}
+
+function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
+  return {
+    id: randomUUID(),
+    type,
+    data,
+    metadata: {
+      recordedAt: new Date().toISOString(),
+      recordedBy: 'contract',
+      correlationId: randomUUID(),
+      causationId: randomUUID(),
+      schemaVersion: 1,
+    },
+  };
+}
+
+async function collect(iterable: AsyncIterable<RecordedEvent>, max = Infinity): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const e of iterable) {
+    out.push(e);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+function unique(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** The behaviour every EventStore adapter must show; run it against each adapter. */
+export function describeEventStoreContract(name: string, target: ContractTarget): void {
+  const reason = target.skipReason?.();
+  if (reason) {
+    describe.skip(`EventStore contract: ${name} (skipped: ${reason})`, () => {
+      it('is not run here', () => undefined);
+    });
+    return;
+  }
+
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    beforeEach(async () => {
+      store = await target.create();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('appends to a new stream with no_stream and reads it back in order', async () => {
+      const stream = unique('incident');
+      const events = [event('A', { i: 0 }), event('B', { i: 1 })];
+      const result = await store.append(stream, events, { expectedRevision: 'no_stream' });
+      expect(result.nextRevision).toBe(1n);
+      const read = await collect(store.readStream(stream));
+      expect(read.map((e) => [e.type, e.revision, e.data, e.id])).toEqual([
+        ['A', 0n, { i: 0 }, events[0]!.id],
+        ['B', 1n, { i: 1 }, events[1]!.id],
+      ]);
+      expect(read[1]!.position).toBe(result.position);
+      expect(read[0]!.metadata).toEqual(events[0]!.metadata);
+    });
+
+    it('rejects no_stream on an existing stream with WrongExpectedRevisionError', async () => {
+      const stream = unique('incident');
+      await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+      await expect(store.append(stream, [event()], { expectedRevision: 'no_stream' })).rejects.toBeInstanceOf(
+        WrongExpectedRevisionError,
+      );
+    });
+
+    it('checks an exact expected revision', async () => {
+      const stream = unique('incident');
+      await store.append(stream, [event(), event()], { expectedRevision: 'no_stream' });
+      await expect(store.append(stream, [event()], { expectedRevision: 0n })).rejects.toMatchObject({
+        name: 'WrongExpectedRevisionError',
+        actual: 1n,
+      });
+      const ok = await store.append(stream, [event()], { expectedRevision: 1n });
+      expect(ok.nextRevision).toBe(2n);
+    });
+
+    it('stream_exists fails on a missing stream and passes on an existing one', async () => {
+      const stream = unique('incident');
+      await expect(
+        store.append(stream, [event()], { expectedRevision: 'stream_exists' }),
+      ).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await store.append(stream, [event()], { expectedRevision: 'any' });
+      const ok = await store.append(stream, [event()], { expectedRevision: 'stream_exists' });
+      expect(ok.nextRevision).toBe(1n);
+    });
+
+    it('any appends whatever the revision', async () => {
+      const stream = unique('incident');
+      await store.append(stream, [event()], { expectedRevision: 'any' });
+      const ok = await store.append(stream, [event()], { expectedRevision: 'any' });
+      expect(ok.nextRevision).toBe(1n);
+    });
+
+    it('a retried append with the same event ids does not duplicate', async () => {
+      const stream = unique('incident');
+      const events = [event(), event()];
+      const first = await store.append(stream, events, { expectedRevision: 'no_stream' });
+      const retry = await store.append(stream, events, { expectedRevision: 'no_stream' });
+      expect(retry).toEqual(first);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('refuses an event id reused in another stream', async () => {
+      const e = event();
+      await store.append(unique('incident'), [e], { expectedRevision: 'no_stream' });
+      await expect(
+        store.append(unique('incident'), [e], { expectedRevision: 'no_stream' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+    });
+
+    it('a failed append writes nothing, even when other appends run concurrently', async () => {
+      const stream = unique('incident');
+      await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+      const head = await store.headPosition();
+      const results = await Promise.allSettled([
+        store.append(unique('incident'), [event()], { expectedRevision: 'no_stream' }),
+        store.append(stream, [event(), event()], { expectedRevision: 5n }),
+        store.append(unique('incident'), [event()], { expectedRevision: 'no_stream' }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await collect(store.readStream(stream))).toHaveLength(1);
+      const after = await collect(store.readAll({ fromPosition: head }));
+      expect(after).toHaveLength(2);
+    });
+
+    it('concurrent appends to one stream with the same expectation: exactly one wins', async () => {
+      const stream = unique('incident');
+      await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => store.append(stream, [event()], { expectedRevision: 0n })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await collect(store.readStream(stream))).toHaveLength(2);
+    });
+
+    it('readAll returns every event in increasing position, from a position, across batches', async () => {
+      const start = await store.headPosition();
+      const streams = [unique('incident'), unique('actor'), unique('incident')];
+      for (const s of streams) {
+        await store.append(s, [event(), event(), event()], { expectedRevision: 'no_stream' });
+      }
+      const all = await collect(store.readAll({ fromPosition: start, batchSize: 2 }));
+      expect(all).toHaveLength(9);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+      expect(new Set(positions).size).toBe(9);
+      const tail = await collect(store.readAll({ fromPosition: all[4]!.position }));
+      expect(tail.map((e) => e.id)).toEqual(all.slice(5).map((e) => e.id));
+      expect(await store.headPosition()).toBe(all[8]!.position);
+    });
+
+    it('readStream of an unknown stream yields nothing, and fromRevision skips', async () => {
+      expect(await collect(store.readStream(unique('nothing')))).toEqual([]);
+      const stream = unique('incident');
+      await store.append(stream, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
+      const tail = await collect(store.readStream(stream, { fromRevision: 1n }));
+      expect(tail.map((e) => e.type)).toEqual(['B', 'C']);
+    });
+
+    it('subscribeToAll catches up from a position, then follows new appends', async () => {
+      const start = await store.headPosition();
+      const stream = unique('incident');
+      await store.append(stream, [event('Before')], { expectedRevision: 'no_stream' });
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const done = (async () => {
+        for await (const e of store.subscribeToAll({ fromPosition: start, signal: controller.signal })) {
+          seen.push(e.type);
+          if (seen.length === 3) controller.abort();
+        }
+      })();
+      await store.append(stream, [event('After1')], { expectedRevision: 0n });
+      await store.append(stream, [event('After2')], { expectedRevision: 1n });
+      await done;
+      expect(seen).toEqual(['Before', 'After1', 'After2']);
+    });
+
+    it('subscribeToAll ends when its signal aborts while waiting', async () => {
+      const controller = new AbortController();
+      const head = await store.headPosition();
+      const done = (async () => {
+        const got: RecordedEvent[] = [];
+        for await (const e of store.subscribeToAll({ fromPosition: head, signal: controller.signal }))
+          got.push(e);
+        return got;
+      })();
+      controller.abort();
+      await expect(done).resolves.toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+
+describeEventStoreContract('SQLite :memory:', {
+  create: () => Promise.resolve(new SqliteEventStore({ path: ':memory:' })),
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'dateline-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+describeEventStoreContract('SQLite file (WAL)', {
+  create: () => Promise.resolve(new SqliteEventStore({ path: join(dir, `events-${n++}.db`) })),
+});
+
+describe('SQLite event store, file specifics', () => {
+  it('keeps events across close and reopen', async () => {
+    const path = join(dir, 'reopen.db');
+    const first = new SqliteEventStore({ path });
+    const meta = { recordedAt: 'x', recordedBy: 'y', correlationId: 'c', causationId: 'c', schemaVersion: 1 };
+    await first.append('incident-1', [{ id: crypto.randomUUID(), type: 'T', data: {}, metadata: meta }], {
+      expectedRevision: 'no_stream',
+    });
+    await first.close();
+    await expect(first.append('incident-1', [], { expectedRevision: 'any' })).rejects.toMatchObject({
+      name: 'StoreUnavailableError',
+    });
+    const second = new SqliteEventStore({ path });
+    expect(await second.headPosition()).toBe(1n);
+    await second.close();
+  });
+
+  it('a second store on the same file sees appends through its subscription', async () => {
+    const path = join(dir, 'shared.db');
+    const writer = new SqliteEventStore({ path });
+    const reader = new SqliteEventStore({ path, pollIntervalMs: 20 });
+    const controller = new AbortController();
+    const got = (async () => {
+      for await (const e of reader.subscribeToAll({ signal: controller.signal })) {
+        controller.abort();
+        return e.type;
+      }
+      return undefined;
+    })();
+    const meta = { recordedAt: 'x', recordedBy: 'y', correlationId: 'c', causationId: 'c', schemaVersion: 1 };
+    await writer.append(
+      'incident-2',
+      [{ id: crypto.randomUUID(), type: 'Shared', data: {}, metadata: meta }],
+      {
+        expectedRevision: 'no_stream',
+      },
+    );
+    await expect(got).resolves.toBe('Shared');
+    await writer.close();
+    await reader.close();
+  });
+});
