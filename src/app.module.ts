@@ -1,0 +1,81 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { CONFIG, type Config } from './config/config.js';
+import { DemoLoader } from './demo/demo-loader.js';
+import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
+import { EventStoreModule } from './event-store/event-store.module.js';
+import { IncidentRecorder } from './incidents/incident-recorder.js';
+import { IncidentsController } from './incidents/incidents.controller.js';
+import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
+import { HealthController } from './ops/health.controller.js';
+import { PROJECTIONS } from './projections/projection.js';
+import { ProjectionRunner } from './projections/projection-runner.js';
+import { ReadStore } from './projections/read-store.js';
+import { RegisterHandler } from './registry/registry.commands.js';
+import { RegistryProjection } from './registry/registry.projection.js';
+import { RegistryService } from './registry/registry.service.js';
+import { GetIncidentHandler, GetTimelineHandler } from './timelines/timeline.queries.js';
+import { TimelineReader } from './timelines/timeline.reader.js';
+import { TimelinesController } from './timelines/timelines.controller.js';
+import { TimelinesProjection } from './timelines/timelines.projection.js';
+
+/** Starts the projections (and the demo data) before the server listens; closes stores last. */
+@Injectable()
+class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Dateline');
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly demo: DemoLoader,
+    private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.runner.start();
+    if (this.config.demoData) await this.demo.loadIfEmpty();
+    const head = await this.store.headPosition();
+    if (!(await this.runner.waitFor(head, 600_000))) this.logger.warn('read models are still catching up');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.store.close();
+    this.readStore.close();
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
+      controllers: [IncidentsController, TimelinesController, HealthController],
+      providers: [
+        { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
+        { provide: PROJECTIONS, useFactory: () => [new RegistryProjection(), new TimelinesProjection()] },
+        ProjectionRunner,
+        RegistryService,
+        IncidentRecorder,
+        RecordIncidentsHandler,
+        RegisterHandler,
+        TimelineReader,
+        GetTimelineHandler,
+        GetIncidentHandler,
+        DemoLoader,
+        Lifecycle,
+      ],
+    };
+  }
+}

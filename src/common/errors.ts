@@ -1,0 +1,36 @@
+/** Typed domain errors. Domain code throws these; the problem filter maps them to HTTP at the edge. */
+
+export interface FieldError {
+  /** Path of the offending field, e.g. `actors[0].role` or `[3].occurred.on` in a batch. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class DomainValidationError extends Error {
+  override readonly name = 'DomainValidationError';
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  }
+
+  /** The same errors with every field path put under a prefix (a batch item's index). */
+  prefixed(prefix: string): DomainValidationError {
+    return new DomainValidationError(
+      this.errors.map((e) => ({ field: e.field.startsWith('[') ? `${prefix}${e.field}` : `${prefix}.${e.field}`, message: e.message })),
+    );
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    readonly resource: 'actor' | 'location' | 'incident',
+    readonly id: string,
+  ) {
+    super(`no ${resource} '${id}' is known`);
+  }
+}
+
+/** A write that contradicts what the log already holds (an incident id taken, say). */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { WriteContext } from '../event-store/event-writer.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** The correlation id of a request: the caller's `X-Request-Id` when it is sane, else a new one. */
+export function requestIdOf(request: FastifyRequest): string {
+  const header = request.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : request.id;
+}
+
+/**
+ * The metadata context of a write. The principal is the authenticated key's name once keys exist;
+ * until then every write is anonymous.
+ */
+export const Writer = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteContext => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: string }>();
+  return {
+    recordedBy: request.principal ?? 'anonymous',
+    correlationId: requestIdOf(request),
+    causationId: randomUUID(),
+  };
+});

@@ -1,0 +1,70 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Query as CqrsQuery, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, type EventStore, type RecordedEvent } from './event-store.js';
+
+export class EventsQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  limit?: number;
+}
+
+/** A page of the raw log, in position order. */
+export class ReadLog extends CqrsQuery<AsyncIterable<RecordedEvent>> {
+  constructor(
+    readonly after: bigint,
+    readonly limit: number,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ReadLog)
+export class ReadLogHandler implements IQueryHandler<ReadLog> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute(query: ReadLog): Promise<AsyncIterable<RecordedEvent>> {
+    return Promise.resolve(this.store.readAll({ fromPosition: query.after, limit: query.limit, batchSize: 500 }));
+  }
+}
+
+/** One NDJSON line per event: everything needed to export or replicate the log. */
+export function eventLine(event: RecordedEvent): string {
+  return `${JSON.stringify({
+    position: Number(event.position),
+    id: event.id,
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  })}\n`;
+}
+
+async function* lines(events: AsyncIterable<RecordedEvent>): AsyncGenerator<string> {
+  for await (const event of events) yield eventLine(event);
+}
+
+@Controller('v1/events')
+export class EventsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  async list(@Query() query: EventsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
+    const events = await this.queries.execute(new ReadLog(BigInt(query.after ?? 0), query.limit ?? 1000));
+    void reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    return Readable.from(lines(events));
+  }
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
+import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../event-store/event-store.js';
+import { EventWriter, type WriteContext } from '../event-store/event-writer.js';
+import { RegistryService } from '../registry/registry.service.js';
+import type { IncidentFacts, IncidentInput } from './incident.js';
+import { decide, evolve, initialState, type IncidentState } from './incident.decider.js';
+import { incidentStream, type IncidentEvent } from './incident.events.js';
+import { validateIncident } from './incident.rules.js';
+
+export interface Recorded {
+  readonly id: string;
+  readonly revision: bigint;
+  readonly position: bigint;
+}
+
+/**
+ * Records incidents: checks them whole before anything is written, resolves mentions through the
+ * registry, then lets the decider turn each into its event.
+ */
+@Injectable()
+export class IncidentRecorder {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly writer: EventWriter,
+    private readonly registry: RegistryService,
+  ) {}
+
+  /** Records several incidents; if any is invalid, none is written. */
+  async recordAll(inputs: readonly IncidentInput[], context: WriteContext): Promise<Recorded[]> {
+    const prefix = (i: number): string => (inputs.length === 1 ? '' : `[${i}]`);
+    const errors: FieldError[] = [];
+    inputs.forEach((input, i) => {
+      for (const e of validateIncident(input)) errors.push({ field: join(prefix(i), e.field), message: e.message });
+    });
+    const mentions = inputs.flatMap((input, i) => [
+      ...input.actors.map((mention, j) => ({ kind: 'actor' as const, mention, field: join(prefix(i), `actors[${j}]`) })),
+      ...input.locations.map((mention, j) => ({
+        kind: 'location' as const,
+        mention,
+        field: join(prefix(i), `locations[${j}]`),
+      })),
+    ]);
+    errors.push(...(await this.registry.checkIds(mentions)));
+    const supplied = new Set<string>();
+    for (const [i, input] of inputs.entries()) {
+      if (input.id === undefined) continue;
+      if (supplied.has(input.id)) errors.push({ field: join(prefix(i), 'id'), message: 'appears twice in the batch' });
+      supplied.add(input.id);
+      if ((await this.load(input.id)).status !== 'absent') {
+        errors.push({ field: join(prefix(i), 'id'), message: `incident ${input.id} is already recorded` });
+      }
+    }
+    if (errors.length > 0) {
+      // A lone incident whose id is taken is a conflict, not a malformed request.
+      if (inputs.length === 1 && errors.length === 1 && errors[0]?.message.endsWith('is already recorded')) {
+        throw new ConflictError(errors[0].message);
+      }
+      throw new DomainValidationError(errors);
+    }
+    return Promise.all(inputs.map((input) => this.recordOne(input, context)));
+  }
+
+  private async recordOne(input: IncidentInput, context: WriteContext): Promise<Recorded> {
+    const incidentId = input.id ?? uuidv7();
+    const facts: IncidentFacts = {
+      incidentId,
+      occurred: input.occurred,
+      title: input.title,
+      ...(input.summary === undefined ? {} : { summary: input.summary }),
+      actors: await Promise.all(input.actors.map((m) => this.registry.resolve('actor', m, context))),
+      locations: await Promise.all(input.locations.map((m) => this.registry.resolve('location', m, context))),
+      details: input.details ?? {},
+      sources: input.sources,
+    };
+    const state = input.id === undefined ? initialState() : await this.load(incidentId);
+    const events = decide({ type: 'RecordIncident', data: { input, facts } }, state);
+    try {
+      const result = await this.writer.append(incidentStream(incidentId), events, 'no_stream', context);
+      return { id: incidentId, revision: result.nextRevision, position: result.position };
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) {
+        throw new ConflictError(`incident ${incidentId} is already recorded`);
+      }
+      throw error;
+    }
+  }
+
+  /** Folds the incident's stream into its current state. */
+  async load(incidentId: string): Promise<IncidentState> {
+    let state = initialState();
+    for await (const event of this.store.readStream(incidentStream(incidentId))) {
+      state = evolve(state, event as unknown as IncidentEvent);
+    }
+    return state;
+  }
+}
+
+function join(prefix: string, field: string): string {
+  return prefix === '' ? field : `${prefix}.${field}`;
+}

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { FastifyReply } from 'fastify';
+import { CONFIG, type Config } from '../config/config.js';
+import { DomainValidationError } from '../common/errors.js';
+import { validatePlain } from '../common/validation.js';
+import { Writer } from '../common/write-context.decorator.js';
+import type { WriteContext } from '../event-store/event-writer.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { GetIncident } from '../timelines/timeline.queries.js';
+import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import { LIMITS } from './incident.js';
+import type { Recorded } from './incident-recorder.js';
+import { RecordIncidentDto } from './record-incident.dto.js';
+import { RecordIncidents } from './record-incident.command.js';
+
+const uuid = new ParseUUIDPipe({ version: 'all' });
+
+interface RecordedView {
+  id: string;
+  revision: number;
+  position: number;
+}
+
+const view = (r: Recorded): RecordedView => ({ id: r.id, revision: Number(r.revision), position: Number(r.position) });
+
+@Controller('v1/incidents')
+export class IncidentsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly runner: ProjectionRunner,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Answers 201 once the read models show the write, or 202 with its position if they lag. */
+  private async settle(reply: FastifyReply, position: bigint): Promise<void> {
+    const caughtUp = await this.runner.waitFor(position, this.config.readYourWritesTimeoutMs);
+    void reply.status(caughtUp ? 201 : 202);
+  }
+
+  @Post()
+  async record(
+    @Body() body: RecordIncidentDto,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedView> {
+    const [recorded] = await this.commands.execute(new RecordIncidents([body], context));
+    if (!recorded) throw new Error('recording returned nothing');
+    void reply.header('Location', `/v1/incidents/${recorded.id}`).header('ETag', `"${recorded.revision}"`);
+    await this.settle(reply, recorded.position);
+    return view(recorded);
+  }
+
+  /** A JSON array or NDJSON of incidents; nothing is written unless every one is valid. */
+  @Post('::batch')
+  async recordBatch(
+    @Body() body: unknown,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ incidents: RecordedView[]; position: number }> {
+    if (!Array.isArray(body)) {
+      throw new DomainValidationError([{ field: '(body)', message: 'must be a JSON array or NDJSON of incidents' }]);
+    }
+    if (body.length === 0 || body.length > LIMITS.batch) {
+      throw new DomainValidationError([{ field: '(body)', message: `must hold 1 to ${LIMITS.batch} incidents` }]);
+    }
+    const errors: DomainValidationError[] = [];
+    const inputs: RecordIncidentDto[] = [];
+    body.forEach((item: unknown, i) => {
+      try {
+        inputs.push(validatePlain(RecordIncidentDto, item));
+      } catch (error) {
+        if (!(error instanceof DomainValidationError)) throw error;
+        errors.push(error.prefixed(`[${i}]`));
+      }
+    });
+    if (errors.length > 0) throw new DomainValidationError(errors.flatMap((e) => e.errors));
+    const recorded = await this.commands.execute(new RecordIncidents(inputs, context));
+    const position = recorded.reduce((max, r) => (r.position > max ? r.position : max), 0n);
+    await this.settle(reply, position);
+    return { incidents: recorded.map(view), position: Number(position) };
+  }
+
+  @Get(':id')
+  async get(
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TimelineEntry> {
+    const entry = await this.queries.execute(new GetIncident(id));
+    void reply.header('ETag', `"${entry.revision}"`);
+    return entry;
+  }
+}

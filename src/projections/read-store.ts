@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** Opens a SQLite database file (creating its folder), or an in-memory one for ':memory:'. */
+export function openDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return new Database(path);
+}
+
+/**
+ * The read store: SQLite next to this instance, holding every read model and its checkpoint.
+ * Read models can be rebuilt from the log, so commits need not be fsynced one by one.
+ */
+export class ReadStore {
+  readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+
+  constructor(path: string) {
+    this.db = openDatabase(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** A prepared statement, cached by its text: queries are built from a few shapes only. */
+  prepare<Params extends unknown[], Row = unknown>(sql: string): Database.Statement<Params, Row> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<Params, Row>;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,43 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsPartialDate } from '../common/validation.js';
+import { ACTOR_ROLES, INCIDENT_KINDS, type IncidentKind, LOCATION_ROLES } from '../incidents/incident.js';
+
+const splitList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
+
+/** Query parameters of the actor and location timelines. */
+export class TimelineQueryDto {
+  @IsOptional()
+  @IsPartialDate()
+  from?: string;
+
+  @IsOptional()
+  @IsPartialDate()
+  to?: string;
+
+  @IsOptional()
+  @Transform(splitList)
+  @IsIn(INCIDENT_KINDS, { each: true })
+  kind?: IncidentKind[];
+
+  @IsOptional()
+  @IsIn([...ACTOR_ROLES, ...LOCATION_ROLES])
+  role?: string;
+
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+
+export interface RunningApp {
+  readonly app: NestFastifyApplication;
+  readonly url: string;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+/** A temporary data folder, removed by the returned function. */
+export function tempDir(prefix = 'dateline-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the real application on a free loopback port with stores in `dir`. */
+export async function startApp(dir: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const config = loadConfig({
+    DATELINE_EVENT_STORE: `sqlite:${join(dir, 'dateline.db')}`,
+    DATELINE_READ_STORE: join(dir, 'read-models.db'),
+    DATELINE_DEMO_DATA: 'false',
+    ...env,
+  });
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return { app, url: `http://127.0.0.1:${address.port}`, dir, close: () => app.close() };
+}
+
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function getJson(url: string): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // NDJSON or plain text: the caller reads `body` as text
+  }
+  return { status: response.status, headers: response.headers, body };
+}
