@@ -14,7 +14,7 @@ import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { IncidentRecorder } from './incidents/incident-recorder.js';
-import { IncidentsController } from './incidents/incidents.controller.js';
+import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { HealthController } from './ops/health.controller.js';
 import { PROJECTIONS } from './projections/projection.js';
@@ -61,7 +61,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
-      controllers: [IncidentsController, TimelinesController, HealthController],
+      controllers: [IncidentsController, IncidentsBatchController, TimelinesController, HealthController],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
         { provide: PROJECTIONS, useFactory: () => [new RegistryProjection(), new TimelinesProjection()] },

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import secureJson from 'secure-json-parse';
 import { AppModule } from './app.module.js';
-import { ProblemFilter, sendProblem } from './common/problem.filter.js';
+import { ProblemFilter } from './common/problem.filter.js';
 import { DomainValidationError } from './common/errors.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
@@ -20,7 +20,10 @@ function parseNdjson(body: string): unknown[] {
     .filter(({ line }) => line !== '')
     .map(({ line, i }) => {
       try {
-        return secureJson.parse(line, undefined, { protoAction: 'error', constructorAction: 'error' }) as unknown;
+        return secureJson.parse(line, undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        }) as unknown;
       } catch (error) {
         throw new DomainValidationError([{ field: `line ${i + 1}`, message: (error as Error).message }]);
       }
@@ -28,12 +31,17 @@ function parseNdjson(body: string): unknown[] {
 }
 
 /** Builds the application (not yet listening): the same wiring for main, tests and the benchmark. */
-export async function createApp(config: Config, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: Config,
+  options: { logger?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, trustProxy: false });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;
   });
+  // The API speaks JSON and NDJSON only: anything else is a 415, not a string for the validators.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseNdjson(body as string));
@@ -47,8 +55,6 @@ export async function createApp(config: Config, options: { logger?: boolean } = 
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  // Errors raised before Nest sees the request (body parsing, size limits) get problem documents too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, request, error));
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -24,6 +24,10 @@ describe('the demo data (end to end)', () => {
     const { status, body } = await getJson(`${running.url}/v1/locations/rafah-crossing/timeline`);
     expect(status).toBe(200);
     expect(body.entries.map((e: { kind: string }) => e.kind)).toEqual(['crossing_opening', 'aid_delivery']);
-    expect(body.entries[1].details).toEqual({ channel: 'ngo', trucks: 17, cargo: ['medical', 'food', 'water'] });
+    expect(body.entries[1].details).toEqual({
+      channel: 'ngo',
+      trucks: 17,
+      cargo: ['medical', 'food', 'water'],
+    });
   });
 });

@@ -15,7 +15,10 @@ export class DomainValidationError extends Error {
   /** The same errors with every field path put under a prefix (a batch item's index). */
   prefixed(prefix: string): DomainValidationError {
     return new DomainValidationError(
-      this.errors.map((e) => ({ field: e.field.startsWith('[') ? `${prefix}${e.field}` : `${prefix}.${e.field}`, message: e.message })),
+      this.errors.map((e) => ({
+        field: e.field.startsWith('[') ? `${prefix}${e.field}` : `${prefix}.${e.field}`,
+        message: e.message,
+      })),
     );
   }
 }

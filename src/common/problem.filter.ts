@@ -46,10 +46,20 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (error instanceof NotFoundError) {
-    return { type: problemType('not-found'), title: `Unknown ${error.resource}`, status: 404, detail: error.message };
+    return {
+      type: problemType('not-found'),
+      title: `Unknown ${error.resource}`,
+      status: 404,
+      detail: error.message,
+    };
   }
   if (error instanceof ConflictError || error instanceof DuplicateEventIdError) {
-    return { type: problemType('conflict'), title: 'Conflict with the recorded log', status: 409, detail: error.message };
+    return {
+      type: problemType('conflict'),
+      title: 'Conflict with the recorded log',
+      status: 409,
+      detail: error.message,
+    };
   }
   if (error instanceof WrongExpectedRevisionError) {
     return {
@@ -61,11 +71,20 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (error instanceof StoreUnavailableError) {
-    return { type: problemType('store-unavailable'), title: 'Event store unavailable', status: 503, detail: error.message };
+    return {
+      type: problemType('store-unavailable'),
+      title: 'Event store unavailable',
+      status: 503,
+      detail: error.message,
+    };
   }
   if (error instanceof HttpException) return httpProblem(error);
   const fastifyError = error as { statusCode?: unknown; code?: unknown; message?: unknown };
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
     const code = typeof fastifyError.code === 'string' ? fastifyError.code : '';
     return {
       type: 'about:blank',
@@ -83,7 +102,10 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   problem.instance = request.url;
   if (problem.status >= 500 && problem.status !== 503) logger.error(error);
   if (problem.status === 503) void reply.header('Retry-After', '1');
-  void reply.status(problem.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  void reply
+    .status(problem.status)
+    .header('Content-Type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem));
 }
 
 /** The one exception filter: typed domain errors and HTTP errors become RFC 9457 problem documents. */

@@ -7,7 +7,9 @@ import { SLUG_PATTERN } from './slug.js';
 export class SlugPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (value.length > 80 || !SLUG_PATTERN.test(value)) {
-      throw new DomainValidationError([{ field: 'id', message: 'must be a slug: lower-case ASCII words joined by -' }]);
+      throw new DomainValidationError([
+        { field: 'id', message: 'must be a slug: lower-case ASCII words joined by -' },
+      ]);
     }
     return value;
   }

@@ -16,7 +16,11 @@ function flatten(errors: readonly ClassValidationError[], parent = ''): FieldErr
   const out: FieldError[] = [];
   for (const error of errors) {
     const isIndex = /^\d+$/.test(error.property);
-    const field = isIndex ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const field = isIndex
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
       out.push({ field: field || '(body)', message: message.replace(/^property \S+ /, '') });
     }
@@ -57,7 +61,9 @@ export function IsPartialDate(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: { message: `must be ${PARTIAL_DATE_HINT}`, ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && parsePartialDate(value) !== undefined },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parsePartialDate(value) !== undefined,
+      },
     });
   };
 }

@@ -36,7 +36,14 @@ function bool(env: Env, name: string, fallback: boolean, problems: string[]): bo
   return fallback;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -50,7 +57,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function eventStore(raw: string, problems: string[]): EventStoreConfig {
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length);
-    if (path === '') problems.push('DATELINE_EVENT_STORE=sqlite: needs a path, e.g. sqlite:./data/dateline.db');
+    if (path === '')
+      problems.push('DATELINE_EVENT_STORE=sqlite: needs a path, e.g. sqlite:./data/dateline.db');
     return { kind: 'sqlite', path };
   }
   if (/^(kurrentdb|esdb)(\+discover)?:\/\/.+/.test(raw)) return { kind: 'kurrentdb', connectionString: raw };

@@ -92,7 +92,8 @@ export const DEMO_INCIDENTS: readonly IncidentInput[] = [
     kind: 'statement',
     occurred: { on: '2023-11-06' },
     title: 'Zhai Jun calls the situation in Gaza “very serious” and urges a ceasefire',
-    summary: 'He says answering violence with violence only feeds a cycle of revenge, and calls for immediate action.',
+    summary:
+      'He says answering violence with violence only feeds a cycle of revenge, and calls for immediate action.',
     actors: [{ id: 'zhai-jun', role: 'speaker' }],
     locations: [{ id: 'gaza-strip', role: 'site' }],
     details: { quote: 'very serious', topics: ['ceasefire'] },

@@ -20,7 +20,8 @@ export class DemoLoader {
   async loadIfEmpty(): Promise<number> {
     if ((await this.store.headPosition()) > 0n) return 0;
     const context = systemContext('dateline-demo');
-    for (const actor of DEMO_ACTORS) await this.commands.execute(new Register({ type: 'actor', ...actor }, context));
+    for (const actor of DEMO_ACTORS)
+      await this.commands.execute(new Register({ type: 'actor', ...actor }, context));
     for (const location of DEMO_LOCATIONS) {
       await this.commands.execute(new Register({ type: 'location', ...location }, context));
     }

@@ -36,7 +36,9 @@ export class ReadLogHandler implements IQueryHandler<ReadLog> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   execute(query: ReadLog): Promise<AsyncIterable<RecordedEvent>> {
-    return Promise.resolve(this.store.readAll({ fromPosition: query.after, limit: query.limit, batchSize: 500 }));
+    return Promise.resolve(
+      this.store.readAll({ fromPosition: query.after, limit: query.limit, batchSize: 500 }),
+    );
   }
 }
 
@@ -62,7 +64,10 @@ export class EventsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  async list(@Query() query: EventsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Readable> {
+  async list(
+    @Query() query: EventsQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Readable> {
     const events = await this.queries.execute(new ReadLog(BigInt(query.after ?? 0), query.limit ?? 1000));
     void reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
     return Readable.from(lines(events));

@@ -107,7 +107,9 @@ export class SqliteEventStore implements EventStore {
       this.queue.push({ stream, events, options, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.flush();
+        });
       }
     });
   }
@@ -235,6 +237,7 @@ export class SqliteEventStore implements EventStore {
         yield event;
         after = event.position;
         delivered = true;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we yield
         if (signal.aborted) return;
       }
       if (!delivered) await this.waitForAppend(signal);

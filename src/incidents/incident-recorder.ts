@@ -32,10 +32,15 @@ export class IncidentRecorder {
     const prefix = (i: number): string => (inputs.length === 1 ? '' : `[${i}]`);
     const errors: FieldError[] = [];
     inputs.forEach((input, i) => {
-      for (const e of validateIncident(input)) errors.push({ field: join(prefix(i), e.field), message: e.message });
+      for (const e of validateIncident(input))
+        errors.push({ field: join(prefix(i), e.field), message: e.message });
     });
     const mentions = inputs.flatMap((input, i) => [
-      ...input.actors.map((mention, j) => ({ kind: 'actor' as const, mention, field: join(prefix(i), `actors[${j}]`) })),
+      ...input.actors.map((mention, j) => ({
+        kind: 'actor' as const,
+        mention,
+        field: join(prefix(i), `actors[${j}]`),
+      })),
       ...input.locations.map((mention, j) => ({
         kind: 'location' as const,
         mention,
@@ -46,7 +51,8 @@ export class IncidentRecorder {
     const supplied = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       if (input.id === undefined) continue;
-      if (supplied.has(input.id)) errors.push({ field: join(prefix(i), 'id'), message: 'appears twice in the batch' });
+      if (supplied.has(input.id))
+        errors.push({ field: join(prefix(i), 'id'), message: 'appears twice in the batch' });
       supplied.add(input.id);
       if ((await this.load(input.id)).status !== 'absent') {
         errors.push({ field: join(prefix(i), 'id'), message: `incident ${input.id} is already recorded` });

@@ -40,7 +40,11 @@ const text =
 const count =
   (max: number, integer: boolean): FieldCheck =>
   (value) =>
-    typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max && (!integer || Number.isInteger(value))
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    value <= max &&
+    (!integer || Number.isInteger(value))
       ? undefined
       : `must be ${integer ? 'a whole number' : 'a number'} from 0 to ${max}`;
 
@@ -74,7 +78,9 @@ interface RoleRule {
 
 /** Roles an incident of each kind cannot be recorded without. */
 const REQUIRED_ROLES: { readonly [K in IncidentKind]: readonly RoleRule[] } = {
-  envoy_tour: [{ on: 'actors', roles: ['envoy'], atLeast: 1, message: 'an envoy tour needs an actor with role envoy' }],
+  envoy_tour: [
+    { on: 'actors', roles: ['envoy'], atLeast: 1, message: 'an envoy tour needs an actor with role envoy' },
+  ],
   talks: [
     {
       on: 'actors',
@@ -84,10 +90,20 @@ const REQUIRED_ROLES: { readonly [K in IncidentKind]: readonly RoleRule[] } = {
     },
   ],
   crossing_opening: [
-    { on: 'locations', roles: ['crossing'], atLeast: 1, message: 'a crossing opening needs a location with role crossing' },
+    {
+      on: 'locations',
+      roles: ['crossing'],
+      atLeast: 1,
+      message: 'a crossing opening needs a location with role crossing',
+    },
   ],
   crossing_closure: [
-    { on: 'locations', roles: ['crossing'], atLeast: 1, message: 'a crossing closure needs a location with role crossing' },
+    {
+      on: 'locations',
+      roles: ['crossing'],
+      atLeast: 1,
+      message: 'a crossing closure needs a location with role crossing',
+    },
   ],
   aid_delivery: [
     {
@@ -97,7 +113,9 @@ const REQUIRED_ROLES: { readonly [K in IncidentKind]: readonly RoleRule[] } = {
       message: 'an aid delivery needs an actor with role provider or donor',
     },
   ],
-  statement: [{ on: 'actors', roles: ['speaker'], atLeast: 1, message: 'a statement needs an actor with role speaker' }],
+  statement: [
+    { on: 'actors', roles: ['speaker'], atLeast: 1, message: 'a statement needs an actor with role speaker' },
+  ],
 };
 
 function checkDates(input: IncidentInput, errors: FieldError[]): void {
@@ -135,7 +153,10 @@ function checkDetails(input: IncidentInput, errors: FieldError[]): void {
   for (const key of Object.keys(details)) {
     if (!Object.hasOwn(spec, key)) {
       const allowed = Object.keys(spec).join(', ') || 'nothing';
-      errors.push({ field: `details.${key}`, message: `is not a detail of ${input.kind} (allowed: ${allowed})` });
+      errors.push({
+        field: `details.${key}`,
+        message: `is not a detail of ${input.kind} (allowed: ${allowed})`,
+      });
     }
   }
   for (const [key, { check, required }] of Object.entries(spec)) {

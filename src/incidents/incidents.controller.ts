@@ -22,7 +22,22 @@ interface RecordedView {
   position: number;
 }
 
-const view = (r: Recorded): RecordedView => ({ id: r.id, revision: Number(r.revision), position: Number(r.position) });
+const view = (r: Recorded): RecordedView => ({
+  id: r.id,
+  revision: Number(r.revision),
+  position: Number(r.position),
+});
+
+/** Answers 201 once the read models show the write, or 202 with its position if they lag. */
+async function settle(
+  runner: ProjectionRunner,
+  config: Config,
+  reply: FastifyReply,
+  position: bigint,
+): Promise<void> {
+  const caughtUp = await runner.waitFor(position, config.readYourWritesTimeoutMs);
+  void reply.status(caughtUp ? 201 : 202);
+}
 
 @Controller('v1/incidents')
 export class IncidentsController {
@@ -33,12 +48,6 @@ export class IncidentsController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  /** Answers 201 once the read models show the write, or 202 with its position if they lag. */
-  private async settle(reply: FastifyReply, position: bigint): Promise<void> {
-    const caughtUp = await this.runner.waitFor(position, this.config.readYourWritesTimeoutMs);
-    void reply.status(caughtUp ? 201 : 202);
-  }
-
   @Post()
   async record(
     @Body() body: RecordIncidentDto,
@@ -48,22 +57,46 @@ export class IncidentsController {
     const [recorded] = await this.commands.execute(new RecordIncidents([body], context));
     if (!recorded) throw new Error('recording returned nothing');
     void reply.header('Location', `/v1/incidents/${recorded.id}`).header('ETag', `"${recorded.revision}"`);
-    await this.settle(reply, recorded.position);
+    await settle(this.runner, this.config, reply, recorded.position);
     return view(recorded);
   }
 
+  @Get(':id')
+  async get(
+    @Param('id', uuid) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TimelineEntry> {
+    const entry = await this.queries.execute(new GetIncident(id));
+    void reply.header('ETag', `"${entry.revision}"`);
+    return entry;
+  }
+}
+
+@Controller()
+export class IncidentsBatchController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly runner: ProjectionRunner,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
   /** A JSON array or NDJSON of incidents; nothing is written unless every one is valid. */
-  @Post('::batch')
+  // Fastify reads ':' as a parameter; '::' is a literal colon (Google-style custom method).
+  @Post('v1/incidents::batch')
   async recordBatch(
     @Body() body: unknown,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ incidents: RecordedView[]; position: number }> {
     if (!Array.isArray(body)) {
-      throw new DomainValidationError([{ field: '(body)', message: 'must be a JSON array or NDJSON of incidents' }]);
+      throw new DomainValidationError([
+        { field: '(body)', message: 'must be a JSON array or NDJSON of incidents' },
+      ]);
     }
     if (body.length === 0 || body.length > LIMITS.batch) {
-      throw new DomainValidationError([{ field: '(body)', message: `must hold 1 to ${LIMITS.batch} incidents` }]);
+      throw new DomainValidationError([
+        { field: '(body)', message: `must hold 1 to ${LIMITS.batch} incidents` },
+      ]);
     }
     const errors: DomainValidationError[] = [];
     const inputs: RecordIncidentDto[] = [];
@@ -78,17 +111,7 @@ export class IncidentsController {
     if (errors.length > 0) throw new DomainValidationError(errors.flatMap((e) => e.errors));
     const recorded = await this.commands.execute(new RecordIncidents(inputs, context));
     const position = recorded.reduce((max, r) => (r.position > max ? r.position : max), 0n);
-    await this.settle(reply, position);
+    await settle(this.runner, this.config, reply, position);
     return { incidents: recorded.map(view), position: Number(position) };
-  }
-
-  @Get(':id')
-  async get(
-    @Param('id', uuid) id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TimelineEntry> {
-    const entry = await this.queries.execute(new GetIncident(id));
-    void reply.header('ETag', `"${entry.revision}"`);
-    return entry;
   }
 }

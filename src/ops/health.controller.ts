@@ -1,5 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 
@@ -39,10 +44,18 @@ export class HealthController {
         const status = this.runner.status();
         const head = await this.store.headPosition().catch(() => status.position);
         const lag = head - status.position;
-        const data = { state: status.state, position: Number(status.position), head: Number(head), lag: Number(lag) };
-        if (status.state === 'failed') return projections.down({ ...data, reason: 'a projection failed', failure: status.failure });
-        if (status.state !== 'live') return projections.down({ ...data, reason: `projections are ${status.state}` });
-        if (lag > MAX_READY_LAG) return projections.down({ ...data, reason: `read models trail the log by ${lag} events` });
+        const data = {
+          state: status.state,
+          position: Number(status.position),
+          head: Number(head),
+          lag: Number(lag),
+        };
+        if (status.state === 'failed')
+          return projections.down({ ...data, reason: 'a projection failed', failure: status.failure });
+        if (status.state !== 'live')
+          return projections.down({ ...data, reason: `projections are ${status.state}` });
+        if (lag > MAX_READY_LAG)
+          return projections.down({ ...data, reason: `read models trail the log by ${lag} events` });
         return projections.up(data);
       },
     ]);

@@ -65,7 +65,10 @@ export class ProjectionRunner {
           this.saveCheckpoint.run(projection.name, projection.version, 0);
         })();
       }
-      this.checkpoints.set(projection.name, BigInt(stored?.version === projection.version ? stored.position : 0));
+      this.checkpoints.set(
+        projection.name,
+        BigInt(stored?.version === projection.version ? stored.position : 0),
+      );
       for (const type of projection.eventTypes) {
         this.byType.set(type, [...(this.byType.get(type) ?? []), projection]);
       }
@@ -108,7 +111,9 @@ export class ProjectionRunner {
           resolve(caughtUp);
         },
       };
-      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
+      const timer = setTimeout(() => {
+        waiter.resolve(false);
+      }, timeoutMs);
       this.waiters.add(waiter);
     });
   }
@@ -142,7 +147,10 @@ export class ProjectionRunner {
         this.state = 'live';
         this.lastError = undefined;
         backoff = 100;
-        for await (const batch of batched(this.store.subscribeToAll({ fromPosition: this.position(), signal }), BATCH)) {
+        for await (const batch of batched(
+          this.store.subscribeToAll({ fromPosition: this.position(), signal }),
+          BATCH,
+        )) {
           this.applyBatch(batch);
         }
       } catch (error) {
@@ -152,6 +160,7 @@ export class ProjectionRunner {
           this.logger.error(error.message);
           return;
         }
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we await
         if (signal.aborted) return;
         this.state = 'reconnecting';
         this.lastError = (error as Error).message;

@@ -14,7 +14,7 @@ export function openDatabase(path: string): Database.Database {
  */
 export class ReadStore {
   readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     this.db = openDatabase(path);

@@ -35,7 +35,10 @@ export class RegisterHandler implements ICommandHandler<Register> {
     return entry.type === 'actor'
       ? this.registry.register(
           'actor',
-          { type: 'ActorRegistered', data: { actorId: entry.id, name: entry.name, kind: entry.kind, provisional: false } },
+          {
+            type: 'ActorRegistered',
+            data: { actorId: entry.id, name: entry.name, kind: entry.kind, provisional: false },
+          },
           context,
         )
       : this.registry.register(

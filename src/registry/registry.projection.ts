@@ -9,7 +9,7 @@ export class RegistryProjection implements Projection {
   readonly version = 1;
   readonly eventTypes = ['ActorRegistered', 'LocationRegistered'];
   private db: Database.Database | undefined;
-  private statements: { actor: Database.Statement<unknown[]>; location: Database.Statement<unknown[]> } | undefined;
+  private statements: { actor: Database.Statement; location: Database.Statement } | undefined;
 
   init(db: Database.Database): void {
     this.db = db;
@@ -43,7 +43,15 @@ export class RegistryProjection implements Projection {
       case 'LocationRegistered': {
         const d = registry.data;
         const c = d.coordinates;
-        this.statements.location.run(d.locationId, d.name, d.kind, d.parentId, c?.lat ?? null, c?.lon ?? null, d.provisional ? 1 : 0);
+        this.statements.location.run(
+          d.locationId,
+          d.name,
+          d.kind,
+          d.parentId,
+          c?.lat ?? null,
+          c?.lon ?? null,
+          d.provisional ? 1 : 0,
+        );
         return;
       }
       default: {

@@ -91,7 +91,10 @@ export class RegistryService {
   ): Promise<Participant<Role>> {
     if (mention.id !== undefined) {
       const entry = await this.lookup(kind, mention.id);
-      if (!entry) throw new DomainValidationError([{ field: kind, message: `no ${kind} '${mention.id}' is registered` }]);
+      if (!entry)
+        throw new DomainValidationError([
+          { field: kind, message: `no ${kind} '${mention.id}' is registered` },
+        ]);
       return { id: entry.id, name: entry.name, role: mention.role };
     }
     const name = (mention.name ?? '').trim();

@@ -38,7 +38,9 @@ export class TimelineReader {
     const { timeline, key, registry } = TABLES[subject];
     const db = this.readStore;
     const found = db
-      .prepare<[string], { name: string; kind: string | null }>(`SELECT name, kind FROM ${registry} WHERE ${key} = ?`)
+      .prepare<[string], { name: string; kind: string | null }>(
+        `SELECT name, kind FROM ${registry} WHERE ${key} = ?`,
+      )
       .get(id);
     if (!found) throw new NotFoundError(subject, id);
 
@@ -83,7 +85,8 @@ export class TimelineReader {
     return {
       subject: { id, name: found.name, kind: found.kind },
       entries: page.map((row) => JSON.parse(row.doc) as TimelineEntry),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
+      nextCursor:
+        rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };
   }
 

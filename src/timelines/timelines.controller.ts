@@ -29,7 +29,10 @@ export class TimelinesController {
   }
 
   @Get('locations/:id/timeline')
-  locationTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQueryDto): Promise<TimelinePage> {
+  locationTimeline(
+    @Param('id', SlugPipe) id: string,
+    @Query() query: TimelineQueryDto,
+  ): Promise<TimelinePage> {
     return this.timeline('location', id, query);
   }
 }

@@ -6,7 +6,7 @@ import { INCIDENT_EVENT_TYPES, KIND_OF_REPORT, type IncidentReported } from '../
 import type { Projection } from '../projections/projection.js';
 import type { TimelineEntry } from './timeline-entry.js';
 
-type Statement = Database.Statement<unknown[]>;
+type Statement = Database.Statement;
 
 /**
  * Incidents (current state) and the actor and location timelines. One projection owns the three
@@ -81,7 +81,15 @@ export class TimelinesProjection implements Projection {
       retracted: false,
     };
     const { incident, actor, location } = this.statements;
-    incident.run(facts.incidentId, kind, firstDay, lastDay, seq, Number(event.revision), JSON.stringify(entry));
+    incident.run(
+      facts.incidentId,
+      kind,
+      firstDay,
+      lastDay,
+      seq,
+      Number(event.revision),
+      JSON.stringify(entry),
+    );
     for (const [id, roles] of rolesById(facts.actors)) {
       actor.run(id, facts.incidentId, roles, kind, firstDay, lastDay, seq);
     }

