@@ -52,6 +52,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.runner.stop();
     await this.store.close();
     this.readStore.close();
+    this.logger.log(`stopped cleanly: read models at position ${this.runner.position()}`);
   }
 }
 

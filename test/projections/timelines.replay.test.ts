@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { IncidentFacts } from '../../src/incidents/incident.js';
+import { replay, type LoggedEvent } from '../support/replay.js';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+const meta = (at: string): LoggedEvent['metadata'] => ({
+  recordedAt: at,
+  recordedBy: 'test',
+  correlationId: 'c',
+  causationId: 'c',
+  schemaVersion: 1,
+});
+
+function registered(kind: 'actor' | 'location', id: string, name: string): LoggedEvent {
+  return {
+    id: randomUUID(),
+    streamId: `${kind}-${id}`,
+    type: kind === 'actor' ? 'ActorRegistered' : 'LocationRegistered',
+    data:
+      kind === 'actor'
+        ? { actorId: id, name, kind: null, provisional: true }
+        : { locationId: id, name, kind: null, parentId: null, coordinates: null, provisional: true },
+    metadata: meta('2024-01-01T00:00:00.000Z'),
+  };
+}
+
+function reported(type: string, facts: Partial<IncidentFacts> & { incidentId: string }): LoggedEvent {
+  return {
+    id: randomUUID(),
+    streamId: `incident-${facts.incidentId}`,
+    type,
+    data: {
+      title: 'x',
+      occurred: { on: '2023-11-06' },
+      actors: [],
+      locations: [],
+      details: {},
+      sources: [],
+      ...facts,
+    },
+    metadata: meta('2024-01-02T00:00:00.000Z'),
+  };
+}
+
+describe('timeline projections, replayed from logs', () => {
+  it('the demo log: zhai-jun has the tour, three talks and the statement; rafah the opening and the convoy', async () => {
+    const { timeline, close } = await replay(join(fixtures, 'demo-log.ndjson'));
+    const zhai = timeline('actor', 'zhai-jun');
+    expect(zhai.subject).toEqual({ id: 'zhai-jun', name: 'Zhai Jun', kind: 'person' });
+    expect(zhai.entries.map((e) => e.kind).sort()).toEqual([
+      'envoy_tour',
+      'statement',
+      'talks',
+      'talks',
+      'talks',
+    ]);
+    const rafah = timeline('location', 'rafah-crossing');
+    expect(rafah.entries.map((e) => [e.kind, e.details.trucks ?? null])).toEqual([
+      ['crossing_opening', null],
+      ['aid_delivery', 17],
+    ]);
+    const china = timeline('actor', 'china', { role: 'donor' });
+    expect(china.entries.map((e) => e.title)).toEqual([
+      'China sends emergency assistance to Gaza through the UN and bilateral channels',
+    ]);
+    await close();
+  });
+
+  it('given these events, the timeline is ordered by first day, then by log position', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const envoy = { id: 'envoy', name: 'Envoy', role: 'envoy' as const };
+    const { timeline, incident, close } = await replay([
+      registered('actor', 'envoy', 'Envoy'),
+      reported('StatementReported', {
+        incidentId: a,
+        occurred: { on: '2023-11-06' },
+        actors: [{ ...envoy, role: 'speaker' }],
+      }),
+      reported('EnvoyTourReported', {
+        incidentId: b,
+        occurred: { on: '2023-11', until: '2023-12' },
+        actors: [envoy],
+      }),
+      reported('StatementReported', {
+        incidentId: c,
+        occurred: { on: '2023-11-06' },
+        actors: [{ ...envoy, role: 'speaker' }],
+      }),
+    ]);
+    const entries = timeline('actor', 'envoy').entries;
+    expect(entries.map((e) => e.incidentId)).toEqual([b, a, c]);
+    expect(entries[0]).toMatchObject({
+      kind: 'envoy_tour',
+      occurred: { on: '2023-11', until: '2023-12', precision: 'month' },
+    });
+    expect(
+      timeline('actor', 'envoy', { from: '2023-12-15', to: '2024' }).entries.map((e) => e.incidentId),
+    ).toEqual([b]);
+    expect(incident(a)).toMatchObject({ incidentId: a, kind: 'statement', revision: 0, retracted: false });
+    await close();
+  });
+
+  it('an actor in two roles of one incident appears once, and matches either role', async () => {
+    const id = randomUUID();
+    const { timeline, close } = await replay([
+      registered('actor', 'host-country', 'Host country'),
+      reported('TalksReported', {
+        incidentId: id,
+        actors: [
+          { id: 'host-country', name: 'Host country', role: 'host' },
+          { id: 'host-country', name: 'Host country', role: 'participant' },
+        ],
+      }),
+    ]);
+    expect(timeline('actor', 'host-country').entries).toHaveLength(1);
+    expect(timeline('actor', 'host-country', { role: 'participant' }).entries).toHaveLength(1);
+    expect(timeline('actor', 'host-country', { role: 'donor' }).entries).toHaveLength(0);
+    await close();
+  });
+
+  it('replaying the same log twice gives identical read models', async () => {
+    const first = await replay(join(fixtures, 'demo-log.ndjson'));
+    const second = await replay(join(fixtures, 'demo-log.ndjson'));
+    for (const subject of [
+      ['actor', 'zhai-jun'],
+      ['location', 'gaza-strip'],
+      ['actor', 'un'],
+    ] as const) {
+      expect(second.timeline(...subject)).toEqual(first.timeline(...subject));
+    }
+    await first.close();
+    await second.close();
+  });
+});

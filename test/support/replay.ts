@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import type { RecordedEvent } from '../../src/event-store/event-store.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
+import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { ReadStore } from '../../src/projections/read-store.js';
+import { RegistryProjection } from '../../src/registry/registry.projection.js';
+import { TimelineReader, type Subject, type TimelineFilter } from '../../src/timelines/timeline.reader.js';
+import { TimelinesProjection } from '../../src/timelines/timelines.projection.js';
+
+/** A logged event as `GET /v1/events` writes it (positions as numbers). */
+export interface LoggedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: RecordedEvent['metadata'];
+}
+
+export function readNdjson(path: string): LoggedEvent[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LoggedEvent);
+}
+
+export interface Replayed {
+  timeline(
+    subject: Subject,
+    id: string,
+    filter?: Partial<TimelineFilter>,
+  ): ReturnType<TimelineReader['page']>;
+  incident(id: string): ReturnType<TimelineReader['incident']>;
+  readonly readStore: ReadStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Given this log, build the read models through the real runner and projections, in memory:
+ * `const { timeline } = await replay(events); expect(timeline('actor', 'zhai-jun').entries)…`
+ */
+export async function replay(log: readonly LoggedEvent[] | string): Promise<Replayed> {
+  const events = typeof log === 'string' ? readNdjson(log) : log;
+  const store = new SqliteEventStore({ path: ':memory:' });
+  for (const event of events) {
+    await store.append(event.streamId, [event], { expectedRevision: 'any' });
+  }
+  const readStore = new ReadStore(':memory:');
+  const runner = new ProjectionRunner(store, readStore, [
+    new RegistryProjection(),
+    new TimelinesProjection(),
+  ]);
+  runner.start();
+  if (!(await runner.waitFor(await store.headPosition(), 10_000))) throw new Error('replay did not catch up');
+  await runner.stop();
+  const reader = new TimelineReader(readStore);
+  return {
+    timeline: (subject, id, filter = {}) => reader.page(subject, id, { order: 'asc', limit: 500, ...filter }),
+    incident: (id) => reader.incident(id),
+    readStore,
+    close: async () => {
+      readStore.close();
+      await store.close();
+    },
+  };
+}
