@@ -17,6 +17,7 @@ import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { HealthController } from './ops/health.controller.js';
+import { MetricsModule } from './ops/metrics.js';
 import { PROJECTIONS } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
@@ -61,7 +62,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
+      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule, MetricsModule],
       controllers: [IncidentsController, IncidentsBatchController, TimelinesController, HealthController],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },

@@ -1,4 +1,4 @@
-import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
+import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { convoy, talks } from './support/fixtures.js';
 
 async function logLength(url: string): Promise<number> {
@@ -185,7 +185,7 @@ describe('incidents and timelines over HTTP', () => {
     it('a wrong content type gets 415', async () => {
       const res = await fetch(`${url}/v1/incidents`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain' },
+        headers: { 'content-type': 'text/plain', ...AUTH },
         body: 'hello',
       });
       expect(res.status).toBe(415);

@@ -127,7 +127,8 @@ describe('timeline projections, replayed from logs', () => {
       ['location', 'gaza-strip'],
       ['actor', 'un'],
     ] as const) {
-      expect(second.timeline(...subject)).toEqual(first.timeline(...subject));
+      const [kind, id] = subject;
+      expect(second.timeline(kind, id)).toEqual(first.timeline(kind, id));
     }
     await first.close();
     await second.close();
