@@ -6,6 +6,7 @@ import secureJson from 'secure-json-parse';
 import { AppModule } from './app.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { DomainValidationError } from './common/errors.js';
+import { registerInputGuards } from './common/input-guards.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
 import helmet from '@fastify/helmet';
@@ -56,6 +57,7 @@ export async function createApp(
   });
   const fastify = adapter.getInstance();
   registerRequestLogging(fastify);
+  registerInputGuards(fastify);
   registerAccessControl(fastify, apiKeys(config, quiet), config.publicReads);
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;
