@@ -15,6 +15,7 @@ import { registerAccessControl } from './auth/access.js';
 import { registerRateLimit } from './auth/rate-limit.js';
 import { Metrics } from './ops/metrics.js';
 import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
+import { registerGracefulClose } from './ops/shutdown.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -58,6 +59,7 @@ export async function createApp(
   const fastify = adapter.getInstance();
   registerRequestLogging(fastify);
   registerInputGuards(fastify);
+  registerGracefulClose(fastify);
   registerAccessControl(fastify, apiKeys(config, quiet), config.publicReads);
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;

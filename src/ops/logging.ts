@@ -19,6 +19,9 @@ export function genReqId(request: IncomingMessage): string {
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    // Not pino's buffered default: Nest re-raises SIGTERM after closing, which would drop the last
+    // lines (the shutdown report) still in the buffer. Writes to a pipe or file are synchronous.
+    stream: process.stdout,
     redact: {
       paths: [
         'req.headers.authorization',

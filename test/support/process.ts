@@ -29,7 +29,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
   });
   let output = '';
   const exit = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ?? code ?? -1));
+    // 'close', not 'exit': the last output may still be in the pipe when the process has exited.
+    child.once('close', (code, signal) => resolve(signal ?? code ?? -1));
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
