@@ -398,7 +398,7 @@ describe('incidents and timelines over HTTP', () => {
         data: expect.any(Object),
         metadata: {
           recordedAt: expect.any(String),
-          recordedBy: 'anonymous',
+          recordedBy: expect.stringMatching(/^admin-[0-9a-f]{8}$/),
           correlationId: expect.any(String),
           causationId: expect.any(String),
           schemaVersion: 1,
