@@ -28,12 +28,3 @@ export async function fullTimeline(url: string, path: string): Promise<any[]> {
   } while (cursor);
   return entries;
 }
-
-/** Resolves once `condition` holds; rejects after `timeoutMs` naming what it waited for. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
