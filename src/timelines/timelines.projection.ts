@@ -10,7 +10,7 @@ import type { Projection } from '../projections/projection.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { amendedEntry, reportedEntry } from './timeline-entry.evolve.js';
 
-type Statement = Database.Statement<unknown[]>;
+type Statement = Database.Statement;
 
 const TIMELINE_COLUMNS = `incident_id TEXT NOT NULL, revision INTEGER NOT NULL,
   recorded_from TEXT NOT NULL, recorded_to TEXT, roles TEXT NOT NULL, kind TEXT NOT NULL,
