@@ -7,8 +7,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
@@ -84,6 +86,7 @@ export class AppModule {
         GetIncidentHandler,
         DemoLoader,
         Lifecycle,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -268,3 +268,66 @@ describe('corrections, disputes, sources, retractions and asOf', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('Idempotency-Key', () => {
+  const temp = tempDir();
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(temp.dir);
+  });
+  afterAll(async () => {
+    await running.close();
+    temp.remove();
+  });
+
+  it('a retry with the same key and body returns the first answer without appending again', async () => {
+    const url = running.url;
+    const headers = { 'idempotency-key': 'desk-7-convoy-1' };
+    const first = await postJson(`${url}/v1/incidents`, convoy(), headers);
+    expect(first.status).toBe(201);
+    const head = (await fetch(`${url}/v1/events?limit=10000`).then((r) => r.text()))
+      .trim()
+      .split('\n').length;
+    const retry = await postJson(`${url}/v1/incidents`, convoy(), headers);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const after = (await fetch(`${url}/v1/events?limit=10000`).then((r) => r.text()))
+      .trim()
+      .split('\n').length;
+    expect(after).toBe(head);
+  });
+
+  it('the same key with a different body is a 422; a failed request can be retried with its key', async () => {
+    const url = running.url;
+    const headers = { 'idempotency-key': 'desk-7-convoy-2' };
+    expect((await postJson(`${url}/v1/incidents`, convoy(), headers)).status).toBe(201);
+    const reused = await postJson(`${url}/v1/incidents`, convoy({ title: 'Something else' }), headers);
+    expect(reused.status).toBe(422);
+    expect(reused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const failing = { 'idempotency-key': 'desk-7-broken' };
+    expect((await postJson(`${url}/v1/incidents`, convoy({ title: '' }), failing)).status).toBe(400);
+    expect((await postJson(`${url}/v1/incidents`, convoy(), failing)).status).toBe(201);
+  });
+
+  it('works on amendments too', async () => {
+    const url = running.url;
+    const { body } = await postJson(`${url}/v1/incidents`, convoy());
+    const headers = { 'idempotency-key': 'source-once' };
+    const first = await postJson(
+      `${url}/v1/incidents/${body.id}/sources`,
+      { publisher: 'Second wire' },
+      headers,
+    );
+    const second = await postJson(
+      `${url}/v1/incidents/${body.id}/sources`,
+      { publisher: 'Second wire' },
+      headers,
+    );
+    expect(second.body).toEqual(first.body);
+    const history = await getJson(`${url}/v1/incidents/${body.id}/history`);
+    expect(history.body.events).toHaveLength(2);
+  });
+});
