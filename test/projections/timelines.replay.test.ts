@@ -127,8 +127,7 @@ describe('timeline projections, replayed from logs', () => {
       ['location', 'gaza-strip'],
       ['actor', 'un'],
     ] as const) {
-      const [kind, id] = subject;
-      expect(second.timeline(kind, id)).toEqual(first.timeline(kind, id));
+      expect(second.timeline(subject[0], subject[1])).toEqual(first.timeline(subject[0], subject[1]));
     }
     await first.close();
     await second.close();
