@@ -208,6 +208,78 @@ function expectProblem(res: Answer | undefined, what: string): void {
   }
 }
 
+/** A valid amendment body per route, and the fields whose wrong values must be rejected. */
+const AMENDMENTS: Record<
+  string,
+  { base: () => Record<string, unknown>; broken: [string[], fc.Arbitrary<unknown>][] }
+> = {
+  corrections: {
+    base: () => ({ changes: { title: 'Corrected title' }, reason: 'a typo' }),
+    broken: [
+      [['reason'], fc.constantFrom('', null, 7, [], {}, 'r'.repeat(2001))],
+      [['changes'], fc.constantFrom(null, 'title', 3, [])],
+      [['changes', 'title'], fc.constantFrom('', 5, null, 't'.repeat(50_000))],
+      [
+        ['changes', 'occurred'],
+        fc.constantFrom({ on: '2023-02-30' }, { on: 2023 }, 'yesterday', { until: '2023' }),
+      ],
+      [['changes', 'actors'], fc.constantFrom('Zhai Jun', [{ name: 'X', role: 'king' }], [null])],
+      [['source'], fc.constantFrom('wire', 1, [], { url: 'javascript:alert(1)' })],
+    ],
+  },
+  disputes: {
+    base: () => ({ field: 'details.trucks', claimedValue: 14, source: { publisher: 'Desk' } }),
+    broken: [
+      [['field'], fc.constantFrom('', 3, null, 'f'.repeat(101))],
+      [['claimedValue'], fc.constantFrom('v'.repeat(30_000), null)],
+      [['source'], fc.constantFrom(null, 'Desk', [], {})],
+      [['source', 'publisher'], fc.constantFrom('', 0, null)],
+    ],
+  },
+  sources: {
+    base: () => ({ publisher: 'Wire service' }),
+    broken: [
+      [['publisher'], fc.constantFrom('', 0, null, [], 'p'.repeat(10_000))],
+      [['url'], fc.constantFrom('javascript:alert(1)', 'ftp://x', 12, 'http://')],
+      [['publishedOn'], fc.constantFrom('2023-02-30', '06/11/2023', 20231106)],
+    ],
+  },
+  retraction: {
+    base: () => ({ reason: 'the crossing was misnamed' }),
+    broken: [[['reason'], fc.constantFrom('', null, 0, {}, [], 'r'.repeat(2001))]],
+  },
+};
+
+const amendment: fc.Arbitrary<{ route: string; body: Body }> = fc
+  .constantFrom(...Object.keys(AMENDMENTS))
+  .chain((route) => {
+    const { base, broken } = AMENDMENTS[route]!;
+    return fc
+      .tuple(
+        fc.constantFrom(...broken).chain(([path, arb]) => arb.map((value) => [path, value] as const)),
+        fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostileValue, { maxKeys: 2 })),
+        fc.option(rawBody, { freq: 4 }),
+      )
+      .map(([[path, value], unknown, raw]) => {
+        const body = base();
+        setPath(body, path, value);
+        if (unknown) for (const [k, v] of Object.entries(unknown)) if (!(k in body)) body[k] = v;
+        return { route, body: raw ?? new Body(JSON.stringify(body)) };
+      });
+  });
+
+const badInstant = fc.constantFrom(
+  '',
+  'now',
+  '2023-02-30T10:00Z',
+  '2023-02-30T10:00+01:00',
+  '2023-11-06T25:00Z',
+  '2023-11-06 10:00',
+  '+275760-09-13T00:00:00Z',
+  '1699315200',
+  '2023-11-06T10:00:00.0000000001Z',
+);
+
 describe(`hostile input (seed ${SEED}; DATELINE_FUZZ_SEED reproduces)`, () => {
   const temp = tempDir();
   let app: RunningApp;
@@ -328,6 +400,8 @@ describe(`hostile input (seed ${SEED}; DATELINE_FUZZ_SEED reproduces)`, () => {
         fc.constant('WyIyMDIzIiwxXQ'),
       ),
       includeEverything: fc.string(),
+      asOf: badInstant,
+      includeRetracted: fc.constantFrom('maybe', '1', 'TRUE', ''),
       ['__proto__']: fc.constant('x'),
     },
   );
@@ -371,6 +445,64 @@ describe(`hostile input (seed ${SEED}; DATELINE_FUZZ_SEED reproduces)`, () => {
         async (path, headers) => {
           // An existing incident is the one right answer; skip it rather than assert on it.
           if (path.endsWith(incidentId)) return;
+          const res = await send(`${app.url}${path}`, 'GET', undefined, headers);
+          expectProblem(res, `GET ${path}`);
+        },
+      ),
+      options,
+    );
+  });
+  it('POST /v1/incidents/{id}/corrections|disputes|sources|retraction: broken amendments', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        amendment,
+        fc.oneof(fc.constant(incidentId), fc.uuid(), fc.string({ maxLength: 40 })),
+        fc.oneof(fc.constant('"0"'), headerValue),
+        extraHeaders,
+        async ({ route, body }, id, ifMatch, headers) => {
+          const path = `/v1/incidents/${encodeURIComponent(id)}/${route}`;
+          const res = await send(`${app.url}${path}`, 'POST', body.text, {
+            'content-type': 'application/json',
+            'if-match': ifMatch,
+            ...headers,
+          });
+          expectProblem(res, `POST ${path} ${body.text.slice(0, 200)}`);
+        },
+      ),
+      options,
+    );
+  });
+
+  it('GET history, the changes feed and asOf: bad ids, instants and paging', async () => {
+    const changesQuery = badQuery(
+      { limit: fc.string(), cursor: fc.string() },
+      {
+        since: badInstant,
+        limit: badCount(1, 500),
+        cursor: fc.string({ maxLength: 60 }),
+        unknown: fc.string(),
+      },
+    ).map((q) => (q.includes('since=') ? q : `${q}&since=2023-11-06T00:00:00Z`));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 60 }).map((s) => `/v1/incidents/${encodeURIComponent(s)}/history`),
+          fc.uuid().map((u) => `/v1/incidents/${u}/history`),
+          badInstant.map((t) => `/v1/incidents/${incidentId}?asOf=${encodeURIComponent(t)}`),
+          fc
+            .tuple(
+              fc.constantFrom('actors', 'locations'),
+              fc.constantFrom('rafah-crossing', 'zz'),
+              changesQuery,
+            )
+            .map(([kind, id, q]) => `/v1/${kind}/${id}/timeline/changes?${q}`),
+          fc.constantFrom(
+            '/v1/actors/rafah-crossing/timeline/changes',
+            '/v1/locations/gaza-strip/timeline/changes?limit=5',
+          ),
+        ),
+        extraHeaders,
+        async (path, headers) => {
           const res = await send(`${app.url}${path}`, 'GET', undefined, headers);
           expectProblem(res, `GET ${path}`);
         },
