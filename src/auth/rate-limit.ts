@@ -14,7 +14,7 @@ function exempt(request: FastifyRequest): boolean {
 /**
  * Counts requests per API key, and per client address for requests without a known key, so one
  * busy key cannot starve the others. Registered after the access hook, which names the key.
- * `DATELINE_RATE_LIMIT` requests per `DATELINE_RATE_LIMIT_WINDOW_MS`; 0 turns it off.
+ * `DATELINE_RATE_LIMIT` requests per `DATELINE_RATE_WINDOW_MS`; 0 turns it off.
  */
 export async function registerRateLimit(app: NestFastifyApplication, config: Config): Promise<void> {
   if (config.rateLimit === 0) return;

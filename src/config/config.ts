@@ -152,7 +152,7 @@ function securityConfig(env: Env, problems: string[]): SecurityConfig {
     rateLimit: integer(env, 'DATELINE_RATE_LIMIT', SECURITY_DEFAULTS.rateLimit, 0, 1_000_000_000, problems),
     rateLimitWindowMs: integer(
       env,
-      'DATELINE_RATE_LIMIT_WINDOW_MS',
+      'DATELINE_RATE_WINDOW_MS',
       SECURITY_DEFAULTS.rateLimitWindowMs,
       1,
       86_400_000,
