@@ -62,6 +62,7 @@ class CountingProjection implements Projection {
   readonly name = 'counting';
   readonly version = 1;
   readonly eventTypes = ['Counted'];
+  readonly tables = ['counted'];
   private insert: Database.Statement<[number]> | undefined;
   init(db: Database.Database): void {
     db.exec('CREATE TABLE IF NOT EXISTS counted (position INTEGER NOT NULL)');
@@ -102,7 +103,7 @@ describe('the projection runner when the store goes away', () => {
     const path = join(temp.dir, 'events.db');
     const store = new SwitchableStore(path);
     const readStore = new ReadStore(join(temp.dir, 'read.db'));
-    const runner = new ProjectionRunner(store, readStore, [new CountingProjection()]);
+    const runner = new ProjectionRunner(store, readStore, [() => new CountingProjection()]);
     runner.start();
     try {
       for (let i = 0; i < 5; i++)
@@ -147,24 +148,26 @@ describe('the projection runner when the store goes away', () => {
       name: 'fragile',
       version: 1,
       eventTypes: ['Counted'],
+      tables: [],
       init: () => undefined,
       apply: (e) => {
         if (e.position === 3n) throw new Error('cannot handle this one');
       },
       truncate: () => undefined,
     };
-    const runner = new ProjectionRunner(store, readStore, [failing]);
+    const runner = new ProjectionRunner(store, readStore, [() => failing]);
     for (let i = 0; i < 4; i++)
       await store.append(`counted-${i}`, [event()], { expectedRevision: 'no_stream' });
     runner.start();
-    await until(() => runner.status().state === 'failed', 'the failure');
+    await until(() => runner.status().failure !== undefined, 'the failure');
     expect(runner.status().failure).toEqual({
       projection: 'fragile',
       position: '3',
       eventType: 'Counted',
       error: 'cannot handle this one',
     });
-    expect(runner.position()).toBe(0n);
+    const [status] = await runner.projections();
+    expect(status).toMatchObject({ name: 'fragile', state: 'failed', checkpoint: 0, head: 4, lag: 4 });
     await runner.stop();
     await store.close();
     readStore.close();
