@@ -73,7 +73,7 @@ export class AppModule {
       controllers: [IncidentsController, IncidentsBatchController, TimelinesController, HealthController],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
-        { provide: PROJECTIONS, useFactory: () => [new RegistryProjection(), new TimelinesProjection()] },
+        { provide: PROJECTIONS, useValue: [() => new RegistryProjection(), () => new TimelinesProjection()] },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.js';
-import type { Projection } from '../projections/projection.js';
+import type { Projection, TableNames } from '../projections/projection.js';
 import type { RegistryEvent } from './registry.events.js';
 
 /** Actors and locations as registered: what timelines check ids against and show names from. */
@@ -8,24 +8,28 @@ export class RegistryProjection implements Projection {
   readonly name = 'registry';
   readonly version = 1;
   readonly eventTypes = ['ActorRegistered', 'LocationRegistered'];
+  readonly tables = ['actors', 'locations'];
   private db: Database.Database | undefined;
+  private names: TableNames | undefined;
   private statements: { actor: Database.Statement; location: Database.Statement } | undefined;
 
-  init(db: Database.Database): void {
+  init(db: Database.Database, names: TableNames): void {
     this.db = db;
+    this.names = names;
+    const [actors, locations] = [names.table('actors'), names.table('locations')];
     db.exec(`
-      CREATE TABLE IF NOT EXISTS actors (
+      CREATE TABLE IF NOT EXISTS ${actors} (
         actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, provisional INTEGER NOT NULL) STRICT;
-      CREATE TABLE IF NOT EXISTS locations (
+      CREATE TABLE IF NOT EXISTS ${locations} (
         location_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, parent_id TEXT,
         lat REAL, lon REAL, provisional INTEGER NOT NULL) STRICT;
     `);
     this.statements = {
       actor: db.prepare(
-        'INSERT INTO actors (actor_id, name, kind, provisional) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        `INSERT INTO ${actors} (actor_id, name, kind, provisional) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       location: db.prepare(
-        `INSERT INTO locations (location_id, name, kind, parent_id, lat, lon, provisional)
+        `INSERT INTO ${locations} (location_id, name, kind, parent_id, lat, lon, provisional)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
     };
@@ -62,6 +66,6 @@ export class RegistryProjection implements Projection {
   }
 
   truncate(): void {
-    this.db?.exec('DELETE FROM actors; DELETE FROM locations;');
+    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
   }
 }

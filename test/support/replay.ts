@@ -46,8 +46,8 @@ export async function replay(log: readonly LoggedEvent[] | string): Promise<Repl
   }
   const readStore = new ReadStore(':memory:');
   const runner = new ProjectionRunner(store, readStore, [
-    new RegistryProjection(),
-    new TimelinesProjection(),
+    () => new RegistryProjection(),
+    () => new TimelinesProjection(),
   ]);
   runner.start();
   if (!(await runner.waitFor(await store.headPosition(), 10_000))) throw new Error('replay did not catch up');
