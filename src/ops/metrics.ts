@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '../event-store/event-store.js';
-import { ProjectionRunner } from '../projections/projection-runner.js';
+import { ProjectionRunner, type ProjectionStatus } from '../projections/projection-runner.js';
 
 /**
  * The application's Prometheus metrics. Each application owns its registry (not prom-client's
@@ -105,75 +105,52 @@ export class InstrumentedEventStore implements EventStore {
 /** Gauges read on scrape from the runner and the store, so they cost nothing between scrapes. */
 @Injectable()
 export class ProjectionMetrics {
-  private last: { at: number; checkpoints: Map<string, bigint> } | undefined;
-
-  // Looked up, not injected: the runner belongs to the application module, which this one serves.
-  private runner(): ProjectionRunner {
-    return this.modules.get(ProjectionRunner, { strict: false });
-  }
-
   constructor(
     metrics: Metrics,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly modules: ModuleRef,
   ) {
-    // Arrow functions: prom-client calls collect() with the gauge as `this`.
     const head = new Gauge({
       name: 'dateline_event_log_head_position',
       help: 'Position of the last event in the log (in the embedded store: the number of events)',
       registers: [metrics.registry],
+      // Arrow functions: prom-client calls collect() with the gauge as `this`.
       collect: async () => {
         head.set(Number(await this.store.headPosition().catch(() => 0n)));
       },
     });
-    const checkpoint = new Gauge({
-      name: 'dateline_projection_checkpoint',
-      help: 'Last log position each projection has applied',
-      labelNames: ['projection'] as const,
-      registers: [metrics.registry],
-      collect: () => {
-        for (const p of this.runner().status().projections) {
-          checkpoint.set({ projection: p.name }, Number(p.checkpoint));
-        }
-      },
-    });
-    const lag = new Gauge({
-      name: 'dateline_projection_lag_events',
-      help: 'Events in the log that a projection has not applied yet',
-      labelNames: ['projection'] as const,
-      registers: [metrics.registry],
-      collect: async () => {
-        const status = this.runner().status();
-        const position = await this.store.headPosition().catch(() => status.position);
-        for (const p of status.projections) {
-          lag.set({ projection: p.name }, Number(position > p.checkpoint ? position - p.checkpoint : 0n));
-        }
-      },
-    });
-    const rate = new Gauge({
-      name: 'dateline_projection_rate_events_per_second',
-      help: 'Events a projection applied per second since the previous scrape',
-      labelNames: ['projection'] as const,
-      registers: [metrics.registry],
-      collect: () => {
-        const now = Date.now();
-        const checkpoints = new Map(
-          this.runner()
-            .status()
-            .projections.map((p) => [p.name, p.checkpoint]),
-        );
-        const previous = this.last;
-        this.last = { at: now, checkpoints };
-        for (const [name, position] of checkpoints) {
-          const before = previous?.checkpoints.get(name);
-          const seconds = previous ? (now - previous.at) / 1000 : 0;
-          rate.set(
-            { projection: name },
-            before === undefined || seconds <= 0 ? 0 : Number(position - before) / seconds,
-          );
-        }
-      },
-    });
+    const perProjection = (name: string, help: string, read: (p: ProjectionStatus) => number): void => {
+      const gauge = new Gauge({
+        name,
+        help,
+        labelNames: ['projection'] as const,
+        registers: [metrics.registry],
+        // The registry collects gauges concurrently, so each reads the status itself.
+        collect: async () => {
+          for (const p of await this.runner().projections()) gauge.set({ projection: p.name }, read(p));
+        },
+      });
+    };
+    perProjection(
+      'dateline_projection_lag_events',
+      'Events in the log a projection has not applied yet',
+      (p) => p.lag,
+    );
+    perProjection(
+      'dateline_projection_checkpoint',
+      'Last log position each serving projection has applied',
+      (p) => p.checkpoint,
+    );
+    perProjection(
+      'dateline_projection_rate_events_per_second',
+      'Events a projection applied per second, over the last few seconds',
+      (p) => p.eventsPerSecond,
+    );
+  }
+
+  // Looked up, not injected: the runner belongs to the application module, which this one serves.
+  private runner(): ProjectionRunner {
+    return this.modules.get(ProjectionRunner, { strict: false });
   }
 }
 
