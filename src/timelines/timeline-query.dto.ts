@@ -1,6 +1,8 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsPartialDate } from '../common/validation.js';
+import { FORMATS, type Format } from '../formats/negotiate.js';
+import type { Include } from '../registry/registry.reader.js';
 import { ACTOR_ROLES, INCIDENT_KINDS, type IncidentKind, LOCATION_ROLES } from '../incidents/incident.js';
 
 const splitList = ({ value }: { value: unknown }): unknown =>
@@ -40,4 +42,13 @@ export class TimelineQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+
+  @IsOptional()
+  @IsIn(['descendants', 'affiliates'])
+  include?: Include;
+
+  /** Read by the format interceptor; listed here so validation lets it through. */
+  @IsOptional()
+  @IsIn(FORMATS)
+  format?: Format;
 }

@@ -3,6 +3,7 @@ import { DomainValidationError, NotFoundError } from '../common/errors.js';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
+import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { TimelineEntry } from './timeline-entry.js';
 
@@ -16,36 +17,44 @@ export interface TimelineFilter {
   readonly order: 'asc' | 'desc';
   readonly limit: number;
   readonly cursor?: string;
+  /** Widen the subject: a location's descendants, or an actor's affiliates. */
+  readonly include?: Include;
 }
+
+/** An entry of a timeline: the incident, and through which actors or locations it matched. */
+export type MatchedEntry = TimelineEntry & { readonly matchedThrough: readonly MatchedThrough[] };
 
 export interface TimelinePage {
   readonly subject: { readonly id: string; readonly name: string; readonly kind: string | null };
-  readonly entries: readonly TimelineEntry[];
+  readonly entries: readonly MatchedEntry[];
   readonly nextCursor: string | null;
 }
 
 const TABLES = {
-  actor: { timeline: 'actor_timeline', key: 'actor_id', registry: 'actors' },
-  location: { timeline: 'location_timeline', key: 'location_id', registry: 'locations' },
+  actor: { timeline: 'actor_timeline', key: 'actor_id' },
+  location: { timeline: 'location_timeline', key: 'location_id' },
 } as const;
 
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
 @Injectable()
 export class TimelineReader {
-  constructor(private readonly readStore: ReadStore) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly registry: RegistryReader,
+  ) {}
 
+  /**
+   * A page of the subject's timeline. The registry widens the subject into ids (merged duplicates,
+   * affiliates, descendants); a merged actor's id answers with its canonical actor's timeline.
+   */
   page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const { timeline, key, registry } = TABLES[subject];
+    const { timeline, key } = TABLES[subject];
     const db = this.readStore;
-    const found = db
-      .prepare<[string], { name: string; kind: string | null }>(
-        `SELECT name, kind FROM ${registry} WHERE ${key} = ?`,
-      )
-      .get(id);
-    if (!found) throw new NotFoundError(subject, id);
+    const expansion = this.registry.expand(subject, id, filter.include);
+    const ids = [...expansion.ids.keys()];
 
-    const where = [`t.${key} = ?`];
-    const params: (string | number)[] = [id];
+    const where = [ids.length === 1 ? `t.${key} = ?` : `t.${key} IN (${ids.map(() => '?').join(', ')})`];
+    const params: (string | number)[] = [...ids];
     const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
     const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
     if (from && to && to.lastDay < from.firstDay) {
@@ -74,17 +83,27 @@ export class TimelineReader {
       where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
       params.push(cursor.day, cursor.seq);
     }
+    // One incident may match through several ids: group them, so it appears once. A single id
+    // keeps the plain index scan.
     const rows = db
-      .prepare<(string | number)[], { doc: string; first_day: string; seq: number }>(
-        `SELECT i.doc, t.first_day, t.seq FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id
-         WHERE ${where.join(' AND ')} ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
+      .prepare<(string | number)[], { doc: string; first_day: string; seq: number; matched: string }>(
+        `SELECT i.doc, t.first_day, t.seq, ${ids.length === 1 ? `t.${key}` : `group_concat(t.${key})`} AS matched
+         FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id
+         WHERE ${where.join(' AND ')} ${ids.length === 1 ? '' : 'GROUP BY t.first_day, t.seq, t.incident_id'}
+         ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
       )
       .all(...params, filter.limit + 1);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      subject: { id, name: found.name, kind: found.kind },
-      entries: page.map((row) => JSON.parse(row.doc) as TimelineEntry),
+      subject: expansion.subject,
+      entries: page.map((row) => ({
+        ...(JSON.parse(row.doc) as TimelineEntry),
+        matchedThrough: row.matched.split(',').flatMap((matched) => {
+          const through = expansion.ids.get(matched);
+          return through ? [through] : [];
+        }),
+      })),
       nextCursor:
         rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };

@@ -1,11 +1,13 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { SlugPipe } from '../common/slug.pipe.js';
+import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelineQueryDto } from './timeline-query.dto.js';
 import { GetTimeline } from './timeline.queries.js';
 import type { Subject, TimelinePage } from './timeline.reader.js';
 
 @Controller('v1')
+@UseInterceptors(EntriesFormatInterceptor)
 export class TimelinesController {
   constructor(private readonly queries: QueryBus) {}
 
@@ -17,6 +19,7 @@ export class TimelinesController {
         ...(query.kind === undefined ? {} : { kinds: query.kind }),
         ...(query.role === undefined ? {} : { role: query.role }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+        ...(query.include === undefined ? {} : { include: query.include }),
         order: query.order ?? 'asc',
         limit: query.limit ?? 50,
       }),
