@@ -121,11 +121,11 @@ export class RegistryReader {
     const sql =
       kind === 'actor'
         ? `SELECT DISTINCT a.canonical_id AS id FROM registry_names n JOIN actors a ON a.actor_id = n.id
-           WHERE n.kind = 'actor' AND (n.key = ?1 OR n.id = ?1) AND a.canonical_id <> ?2`
-        : `SELECT DISTINCT id FROM registry_names WHERE kind = 'location' AND (key = ?1 OR id = ?1) AND id <> ?2`;
+           WHERE n.kind = 'actor' AND (n.key = @key OR n.id = @key) AND a.canonical_id <> @id`
+        : `SELECT DISTINCT id FROM registry_names WHERE kind = 'location' AND (key = @key OR id = @key) AND id <> @id`;
     return this.readStore
-      .prepare<[string, string], { id: string }>(sql)
-      .all(key, this.canonical(kind, id) ?? id)
+      .prepare<[{ key: string; id: string }], { id: string }>(sql)
+      .all({ key, id: this.canonical(kind, id) ?? id })
       .map((r) => r.id);
   }
 
@@ -157,7 +157,7 @@ export class RegistryReader {
         const rows = this.readStore
           .prepare<[string], { location_id: string; name: string }>(
             `WITH RECURSIVE tree(id) AS (
-               SELECT ?1 UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
+               SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
              SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
           )
           .all(id);
@@ -181,15 +181,15 @@ export class RegistryReader {
     }
     if (include === 'affiliates') {
       const rows = this.readStore
-        .prepare<[string], { actor_id: string; name: string }>(
+        .prepare<[{ id: string }], { actor_id: string; name: string }>(
           `SELECT DISTINCT m.actor_id, m.name
            FROM actor_affiliations f
            JOIN actors target ON target.actor_id = f.affiliated_with
            JOIN actors a ON a.actor_id = f.actor_id
            JOIN actors m ON m.canonical_id = a.canonical_id
-           WHERE target.canonical_id = ?1 AND a.canonical_id <> ?1`,
+           WHERE target.canonical_id = @id AND a.canonical_id <> @id`,
         )
-        .all(canonical.actor_id);
+        .all({ id: canonical.actor_id });
       for (const row of rows) {
         if (!ids.has(row.actor_id))
           ids.set(row.actor_id, { id: row.actor_id, name: row.name, relation: 'affiliate' });
@@ -227,18 +227,21 @@ export class RegistryReader {
     const canonicalOf = kind === 'actor' ? 'a.canonical_id' : 'n.id';
     const join = kind === 'actor' ? 'JOIN actors a ON a.actor_id = n.id' : '';
     const rows = this.readStore
-      .prepare<[string, string, string, string, number, number], { id: string; label: string }>(
+      .prepare<
+        [{ kind: string; exact: string; prefix: string; word: string; limit: number; offset: number }],
+        { id: string; label: string }
+      >(
         `SELECT id, label FROM (
            SELECT ${canonicalOf} AS id, n.label,
              row_number() OVER (PARTITION BY ${canonicalOf}
-               ORDER BY CASE WHEN n.key = ?2 THEN 0 WHEN n.key LIKE ?3 THEN 1 ELSE 2 END, n.alias, n.seq) AS pick,
-             min(CASE WHEN n.key = ?2 THEN 0 WHEN n.key LIKE ?3 THEN 1 ELSE 2 END)
+               ORDER BY CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END, n.alias, n.seq) AS pick,
+             min(CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END)
                OVER (PARTITION BY ${canonicalOf}) AS rank
            FROM registry_names n ${join}
-           WHERE n.kind = ?1 AND (?2 = '' OR n.key LIKE ?3 OR n.key LIKE ?4))
-         WHERE pick = 1 ORDER BY rank, id LIMIT ?5 OFFSET ?6`,
+           WHERE n.kind = @kind AND (@exact = '' OR n.key LIKE @prefix OR n.key LIKE @word))
+         WHERE pick = 1 ORDER BY rank, id LIMIT @limit OFFSET @offset`,
       )
-      .all(kind, key, `${key}%`, `%-${key}%`, limit + 1, offset);
+      .all({ kind, exact: key, prefix: `${key}%`, word: `%-${key}%`, limit: limit + 1, offset });
     const items = rows.slice(0, limit).flatMap((row) => {
       const record = kind === 'actor' ? this.actorRecord(row.id) : this.locationRecord(row.id);
       return record ? [{ ...record, matched: key === '' ? null : row.label }] : [];
@@ -278,7 +281,7 @@ export class RegistryReader {
     return this.readStore
       .prepare<[string], { id: string }>(
         `WITH RECURSIVE tree(id) AS (
-           SELECT ?1 UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
+           SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
          SELECT id FROM tree`,
       )
       .all(id)
