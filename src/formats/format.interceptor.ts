@@ -47,6 +47,13 @@ export class EntriesFormatInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((page) => {
         paginate(h, page.nextCursor);
+        // A merged actor's id answers with the canonical actor's timeline, and says where it lives.
+        const requested = (h.request.params as Record<string, string> | undefined)?.id;
+        if (page.subject && requested !== undefined && requested !== page.subject.id) {
+          const url = new URL(h.request.url, 'http://dateline.invalid');
+          const path = url.pathname.replace(`/${requested}/`, `/${page.subject.id}/`);
+          void h.reply.header('Content-Location', `${path}${url.search}`);
+        }
         if (h.format === 'json') return page;
         const coordinates =
           h.format === 'geojson'
