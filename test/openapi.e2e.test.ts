@@ -35,6 +35,18 @@ describe('the OpenAPI document', () => {
     }
     const problem = document.paths['/v1/actors/{id}/merge'].post.responses['409'];
     expect(Object.keys(problem.content)).toEqual(['application/problem+json']);
+    // every /v1 operation says what it does, what it answers, and how it fails
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries<any>(item)) {
+        expect([method, path, typeof operation.summary]).toEqual([method, path, 'string']);
+        expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(true);
+        if (path !== '/v1/events') {
+          expect(Object.keys(operation.responses).some((status) => status.startsWith('4'))).toBe(true);
+        }
+      }
+    }
+    expect(document.components.schemas.ProblemDto.properties.errors.type).toBe('array');
     const timeline = document.paths['/v1/actors/{id}/timeline'].get;
     expect(timeline.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['id', 'from', 'to', 'include', 'format', 'cursor']),

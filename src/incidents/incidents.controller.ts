@@ -1,5 +1,16 @@
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
 import { DomainValidationError } from '../common/errors.js';
@@ -11,6 +22,7 @@ import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
 import type { Recorded } from './incident-recorder.js';
+import { TimelineEntryDto } from '../timelines/timeline-page.dto.js';
 import { RecordIncidentDto } from './record-incident.dto.js';
 import { RecordIncidents } from './record-incident.command.js';
 
@@ -39,7 +51,20 @@ async function settle(
   void reply.status(caughtUp ? 201 : 202);
 }
 
+const PROBLEM = { description: 'a problem document (application/problem+json)' };
+const RECORDED = {
+  schema: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      revision: { type: 'integer' },
+      position: { type: 'integer' },
+    },
+  },
+};
+
 @Controller('v1/incidents')
+@ApiTags('incidents')
 export class IncidentsController {
   constructor(
     private readonly commands: CommandBus,
@@ -49,6 +74,11 @@ export class IncidentsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Record an incident; mentions by name resolve through the registry' })
+  @ApiCreatedResponse({ ...RECORDED, description: 'recorded and visible in the timelines' })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiConflictResponse(PROBLEM)
   async record(
     @Body() body: RecordIncidentDto,
     @Writer() context: WriteContext,
@@ -62,6 +92,10 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'The current state of an incident, with its ETag' })
+  @ApiOkResponse({ type: TimelineEntryDto })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
   async get(
     @Param('id', uuid) id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -73,6 +107,7 @@ export class IncidentsController {
 }
 
 @Controller()
+@ApiTags('incidents')
 export class IncidentsBatchController {
   constructor(
     private readonly commands: CommandBus,
@@ -83,6 +118,15 @@ export class IncidentsBatchController {
   /** A JSON array or NDJSON of incidents; nothing is written unless every one is valid. */
   // Fastify reads ':' as a parameter; '::' is a literal colon (Google-style custom method).
   @Post('v1/incidents::batch')
+  @ApiOperation({ summary: 'Record up to 1,000 incidents (JSON array or NDJSON); all or nothing' })
+  @ApiBody({ type: [RecordIncidentDto] })
+  @ApiCreatedResponse({
+    schema: {
+      type: 'object',
+      properties: { incidents: { type: 'array', items: RECORDED.schema }, position: { type: 'integer' } },
+    },
+  })
+  @ApiBadRequestResponse(PROBLEM)
   async recordBatch(
     @Body() body: unknown,
     @Writer() context: WriteContext,

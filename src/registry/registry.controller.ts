@@ -29,7 +29,9 @@ import {
   PlacementDto,
   RegisterActorDto,
   RegisterLocationDto,
+  RegistryRecordDto,
   RegistrySearchDto,
+  RegistrySearchPageDto,
   RegistryWriteView,
 } from './registry.dto.js';
 import type { RegistryKind } from './registry.events.js';
@@ -236,7 +238,8 @@ export class RegistryController {
   @ApiOperation({ summary: 'Search actors by name or alias prefix' })
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv')
   @ApiOkResponse({
-    description: '{ items, nextCursor }; merged actors are found through their canonical actor',
+    type: RegistrySearchPageDto,
+    description: 'merged actors are found through their canonical actor',
   })
   @ApiBadRequestResponse(PROBLEM)
   searchActors(@Query() query: RegistrySearchDto): Promise<RegistrySearchResult> {
@@ -247,7 +250,7 @@ export class RegistryController {
   @UseInterceptors(RecordsFormatInterceptor)
   @ApiOperation({ summary: 'Search locations by name or alias prefix' })
   @ApiProduces('application/json', 'application/x-ndjson', 'text/csv', 'application/geo+json')
-  @ApiOkResponse({ description: '{ items, nextCursor }' })
+  @ApiOkResponse({ type: RegistrySearchPageDto })
   @ApiBadRequestResponse(PROBLEM)
   searchLocations(@Query() query: RegistrySearchDto): Promise<RegistrySearchResult> {
     return this.search('location', query);
@@ -256,7 +259,7 @@ export class RegistryController {
   @Get('actors/:id')
   @ApiOperation({ summary: 'An actor with its aliases, affiliations and merges' })
   @slugParam('actor')
-  @ApiOkResponse({ description: 'the actor' })
+  @ApiOkResponse({ type: RegistryRecordDto })
   @ApiNotFoundResponse(PROBLEM)
   getActor(@Param('id', SlugPipe) id: string): Promise<RegistryRecord> {
     return this.queries.execute(new GetRegistryEntry('actor', id));
@@ -265,7 +268,7 @@ export class RegistryController {
   @Get('locations/:id')
   @ApiOperation({ summary: 'A location with its aliases, parent and coordinates' })
   @slugParam('location')
-  @ApiOkResponse({ description: 'the location' })
+  @ApiOkResponse({ type: RegistryRecordDto })
   @ApiNotFoundResponse(PROBLEM)
   getLocation(@Param('id', SlugPipe) id: string): Promise<RegistryRecord> {
     return this.queries.execute(new GetRegistryEntry('location', id));

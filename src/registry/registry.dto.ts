@@ -189,3 +189,51 @@ export class RegistryWriteView {
   })
   position!: number | null;
 }
+
+export class RegistryRecordDto {
+  @ApiProperty({ example: 'zhai-jun' })
+  id!: string;
+
+  @ApiProperty({ example: 'Zhai Jun' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'person' })
+  kind!: string | null;
+
+  @ApiProperty({ description: 'registered from a mention by name, not yet described by an editor' })
+  provisional!: boolean;
+
+  @ApiProperty({ type: [String], example: ['Beijing’s special envoy'] })
+  aliases!: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'actors only', example: ['china'] })
+  affiliatedWith?: string[];
+
+  @ApiPropertyOptional({ type: [String], description: 'actors only: duplicates merged into this one' })
+  mergedFrom?: string[];
+
+  @ApiPropertyOptional({
+    description: 'actors only: present when this actor was merged',
+    example: 'zhai-jun',
+  })
+  mergedInto?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'locations only', example: 'gaza-strip' })
+  parentId?: string | null;
+
+  @ApiPropertyOptional({ type: CoordinatesDto, nullable: true, description: 'locations only' })
+  coordinates?: CoordinatesDto | null;
+}
+
+export class RegistrySearchItemDto extends RegistryRecordDto {
+  @ApiProperty({ type: String, nullable: true, description: 'the name or alias that matched q' })
+  matched!: string | null;
+}
+
+export class RegistrySearchPageDto {
+  @ApiProperty({ type: [RegistrySearchItemDto] })
+  items!: RegistrySearchItemDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor!: string | null;
+}

@@ -2,6 +2,7 @@ import { Controller, Get, Query as QueryParams, UseInterceptors } from '@nestjs/
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
+import { IncidentSearchPageDto } from '../timelines/timeline-page.dto.js';
 import { IncidentSearchDto } from './search.dto.js';
 import { type IncidentSearch, type IncidentSearchPage, SearchReader } from './search.reader.js';
 
@@ -40,7 +41,7 @@ export class SearchController {
     'application/geo+json',
     'text/calendar',
   )
-  @ApiOkResponse({ description: '{ entries, nextCursor } or the chosen format' })
+  @ApiOkResponse({ type: IncidentSearchPageDto, description: '{ entries, nextCursor } or the chosen format' })
   @ApiBadRequestResponse({ description: 'a problem document (application/problem+json)' })
   search(@QueryParams() query: IncidentSearchDto): Promise<IncidentSearchPage> {
     return this.queries.execute(

@@ -1,12 +1,49 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiNotAcceptableResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SlugPipe } from '../common/slug.pipe.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
+import { TimelinePageDto } from './timeline-page.dto.js';
 import { TimelineQueryDto } from './timeline-query.dto.js';
 import { GetTimeline } from './timeline.queries.js';
 import type { Subject, TimelinePage } from './timeline.reader.js';
 
+const PROBLEM = { description: 'a problem document (application/problem+json)' };
+
+/** What both timeline routes document: formats, page shape and problems. */
+function timelineDocs(subject: 'actor' | 'location', summary: string): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorate of [
+      ApiOperation({ summary }),
+      ApiParam({ name: 'id', example: subject === 'actor' ? 'zhai-jun' : 'rafah-crossing' }),
+      ApiProduces(
+        'application/json',
+        'application/x-ndjson',
+        'text/csv',
+        'application/geo+json',
+        'text/calendar',
+      ),
+      ApiOkResponse({ type: TimelinePageDto, description: 'a page of entries, or the chosen format' }),
+      ApiBadRequestResponse(PROBLEM),
+      ApiNotFoundResponse(PROBLEM),
+      ApiNotAcceptableResponse(PROBLEM),
+    ]) {
+      decorate(target, key, descriptor);
+    }
+  };
+}
+
 @Controller('v1')
+@ApiTags('timelines')
 @UseInterceptors(EntriesFormatInterceptor)
 export class TimelinesController {
   constructor(private readonly queries: QueryBus) {}
@@ -27,11 +64,16 @@ export class TimelinesController {
   }
 
   @Get('actors/:id/timeline')
+  @timelineDocs(
+    'actor',
+    "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
+  )
   actorTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQueryDto): Promise<TimelinePage> {
     return this.timeline('actor', id, query);
   }
 
   @Get('locations/:id/timeline')
+  @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
   locationTimeline(
     @Param('id', SlugPipe) id: string,
     @Query() query: TimelineQueryDto,
