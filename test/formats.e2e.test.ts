@@ -2,7 +2,7 @@ import { check } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import ICAL from 'ical.js';
 import { ENTRY_CSV_COLUMNS, REGISTRY_CSV_COLUMNS } from '../src/formats/render.js';
-import { getJson, startApp, tempDir, type RunningApp } from './support/app.js';
+import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 
 async function fetchText(
   url: string,
@@ -54,6 +54,27 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       precision: 'month',
       firstDay: '2023-11-01',
       lastDay: '2023-11-30',
+    });
+  });
+
+  it('csv: text a spreadsheet would run as a formula is defused', async () => {
+    const recorded = await postJson(`${url}/v1/incidents`, {
+      kind: 'statement',
+      occurred: { on: '2023-11-10' },
+      title: '=HYPERLINK("http://evil.example","click")',
+      summary: '@SUM(A1:A9)',
+      actors: [{ name: 'A prankster', role: 'speaker' }],
+      locations: [],
+      details: { quote: 'x' },
+      sources: [{ publisher: '+Wire' }],
+    });
+    expect(recorded.status).toBe(201);
+    const res = await fetchText(`${url}/v1/incidents?q=hyperlink&format=csv`);
+    const [row] = parse<Record<string, string>>(res.text, { columns: true });
+    expect(row).toMatchObject({
+      title: `'=HYPERLINK("http://evil.example","click")`,
+      summary: "'@SUM(A1:A9)",
+      sources: "'+Wire",
     });
   });
 

@@ -48,6 +48,14 @@ export const ENTRY_CSV_COLUMNS = [
   'retracted',
 ] as const;
 
+/**
+ * Free text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe: an export opened in Excel or LibreOffice must not execute what a source wrote.
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 const participants = (list: readonly { id: string; role: string }[]): string =>
   list.map((p) => `${p.id} (${p.role})`).join('; ');
 
@@ -74,12 +82,12 @@ function entryCsv(page: EntryPage): string {
       precision: e.occurred.precision,
       firstDay,
       lastDay,
-      title: e.title,
-      summary: e.summary ?? '',
+      title: spreadsheetSafe(e.title),
+      summary: spreadsheetSafe(e.summary ?? ''),
       actors: participants(e.actors),
       locations: participants(e.locations),
       matchedThrough: (e.matchedThrough ?? []).map((m) => `${m.id} (${m.relation})`).join('; '),
-      sources: e.sources.map(sourceLine).join(' | '),
+      sources: spreadsheetSafe(e.sources.map(sourceLine).join(' | ')),
       sourceUrls: e.sources.flatMap((s) => (s.url === undefined ? [] : [s.url])).join(' '),
       details: JSON.stringify(e.details),
       revision: e.revision,
@@ -281,16 +289,16 @@ export function renderRecords(
       const location = 'parentId' in item ? item : undefined;
       return {
         id: item.id,
-        name: item.name,
+        name: spreadsheetSafe(item.name),
         kind: item.kind ?? '',
         provisional: String(item.provisional),
-        aliases: item.aliases.join('; '),
+        aliases: spreadsheetSafe(item.aliases.join('; ')),
         affiliatedWith: actor?.affiliatedWith.join('; ') ?? '',
         mergedFrom: actor?.mergedFrom.join('; ') ?? '',
         parentId: location?.parentId ?? '',
         lat: location?.coordinates?.lat ?? '',
         lon: location?.coordinates?.lon ?? '',
-        matched: item.matched ?? '',
+        matched: spreadsheetSafe(item.matched ?? ''),
       };
     });
     return {
