@@ -13,9 +13,18 @@ import type { Projection } from '../projections/projection.js';
 export class SearchProjection implements Projection {
   readonly name = 'search';
   readonly version = 1;
-  readonly eventTypes = INCIDENT_EVENT_TYPES;
+  // A retraction takes the incident out of search, as out of timelines. Its stream names the
+  // incident, so nothing in its data needs reading.
+  readonly eventTypes = [...INCIDENT_EVENT_TYPES, 'IncidentRetracted'];
   private db: Database.Database | undefined;
-  private statements: { text: Database.Statement; facts: Database.Statement } | undefined;
+  private statements:
+    | {
+        text: Database.Statement;
+        facts: Database.Statement;
+        forget: Database.Statement;
+        unindex: Database.Statement;
+      }
+    | undefined;
 
   init(db: Database.Database): void {
     this.db = db;
@@ -36,11 +45,21 @@ export class SearchProjection implements Projection {
         `INSERT INTO incident_search (seq, incident_id, kind, first_day, last_day, actors, locations)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
+      unindex: db.prepare(
+        'DELETE FROM incident_fts WHERE rowid = (SELECT seq FROM incident_search WHERE incident_id = ?)',
+      ),
+      forget: db.prepare('DELETE FROM incident_search WHERE incident_id = ?'),
     };
   }
 
   apply(event: RecordedEvent): void {
     if (!this.statements) throw new Error('search projection used before init');
+    if (event.type === 'IncidentRetracted') {
+      const incidentId = event.streamId.slice('incident-'.length);
+      this.statements.unindex.run(incidentId);
+      this.statements.forget.run(incidentId);
+      return;
+    }
     const reported = event as unknown as RecordedEvent & IncidentReported;
     const facts: IncidentFacts = reported.data;
     const on = parsePartialDate(facts.occurred.on);

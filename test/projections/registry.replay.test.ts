@@ -161,3 +161,25 @@ describe('registry events, replayed from logs', () => {
     await second.close();
   });
 });
+
+describe('the search projection, replayed from logs', () => {
+  it('finds reported incidents and forgets retracted ones', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const events: LoggedEvent[] = [
+      actor('zhai-jun', 'Zhai Jun'),
+      statement(a, 'zhai-jun'),
+      statement(b, 'zhai-jun'),
+      {
+        id: randomUUID(),
+        streamId: `incident-${b}`,
+        type: 'IncidentRetracted',
+        data: { incidentId: b, reason: 'wrong speaker' },
+        metadata: meta,
+      },
+    ];
+    const { search, close } = await replay(events);
+    expect(search.search({ q: 'serious', limit: 10 }).entries.map((e) => e.incidentId)).toEqual([a]);
+    expect(search.search({ q: 'statement zhai', limit: 10 }).entries.map((e) => e.incidentId)).toEqual([a]);
+    await close();
+  });
+});
