@@ -66,6 +66,43 @@ describe('the registry over HTTP: actors, aliases, merges, affiliations, locatio
       });
     });
 
+    it('registering a provisional actor’s id confirms it, once', async () => {
+      const mentioned = await postJson(`${url}/v1/incidents`, statement({ name: 'UN relief officials' }));
+      expect((await getJson(`${url}/v1/actors/un-relief-officials`)).body).toMatchObject({
+        provisional: true,
+        kind: null,
+      });
+      const confirmed = await postJson(`${url}/v1/actors`, {
+        id: 'un-relief-officials',
+        name: 'UN relief officials (OCHA)',
+        kind: 'organization',
+      });
+      expect(confirmed.status).toBe(201);
+      expect((await getJson(`${url}/v1/actors/un-relief-officials`)).body).toMatchObject({
+        name: 'UN relief officials (OCHA)',
+        kind: 'organization',
+        provisional: false,
+      });
+      // both the mentioned name and the confirmed one resolve to it
+      for (const name of ['UN relief officials', 'un relief officials ocha']) {
+        const again = await postJson(`${url}/v1/incidents`, statement({ name }));
+        expect((await getJson(`${url}/v1/incidents/${again.body.id}`)).body.actors[0]).toEqual({
+          id: 'un-relief-officials',
+          name: 'UN relief officials (OCHA)',
+          role: 'speaker',
+        });
+      }
+      const timeline = await getJson(`${url}/v1/actors/un-relief-officials/timeline`);
+      expect(timeline.body.subject.kind).toBe('organization');
+      expect(timeline.body.entries.map((e: any) => e.incidentId)).toContain(mentioned.body.id);
+      const twice = await postJson(`${url}/v1/actors`, {
+        id: 'un-relief-officials',
+        name: 'x',
+        kind: 'group',
+      });
+      expect(twice.status).toBe(409);
+    });
+
     it('rejects malformed registrations with field-level problems and leaves the log alone', async () => {
       const before = await logLength(url);
       const bad = [

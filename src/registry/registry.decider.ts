@@ -17,6 +17,8 @@ export interface EntryState {
   /** -1 while the stream does not exist: the expected revision of the next append. */
   readonly revision: bigint;
   readonly registered: boolean;
+  /** Registered from a mention by name; an editor's registration confirms it. */
+  readonly provisional: boolean;
   readonly name: string;
   readonly entryKind: ActorKind | LocationKind | null;
   /** Normalised keys of the name and every alias. */
@@ -32,6 +34,7 @@ export const initialEntry = (kind: RegistryKind, id: string): EntryState => ({
   id,
   revision: -1n,
   registered: false,
+  provisional: false,
   name: '',
   entryKind: null,
   keys: [],
@@ -53,13 +56,16 @@ export function evolveEntry(state: EntryState, event: RegistryEvent, revision: b
   switch (event.type) {
     case 'ActorRegistered':
     case 'LocationRegistered': {
-      if (state.registered) return next;
+      // A second registration only counts when it confirms a provisional entry.
+      if (state.registered && !(state.provisional && !event.data.provisional)) return next;
+      const key = nameKey(event.data.name);
       const base = {
         ...next,
         registered: true,
+        provisional: event.data.provisional,
         name: event.data.name,
         entryKind: event.data.kind,
-        keys: [nameKey(event.data.name)],
+        keys: state.keys.includes(key) ? state.keys : [...state.keys, key],
       };
       return event.type === 'LocationRegistered'
         ? { ...base, parentId: event.data.parentId, coordinates: event.data.coordinates }

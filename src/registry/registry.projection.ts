@@ -47,12 +47,17 @@ export class RegistryProjection implements Projection {
     `);
     this.statements = {
       actor: db.prepare(
+        // A second registration confirms a provisional actor (an editor names its kind).
         `INSERT INTO actors (actor_id, name, kind, provisional, canonical_id) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
+         ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, provisional = 0
+         WHERE actors.provisional = 1 AND excluded.provisional = 0`,
       ),
       location: db.prepare(
         `INSERT INTO locations (location_id, name, kind, parent_id, lat, lon, provisional)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (location_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+           parent_id = excluded.parent_id, lat = excluded.lat, lon = excluded.lon, provisional = 0
+         WHERE locations.provisional = 1 AND excluded.provisional = 0`,
       ),
       name: db.prepare(
         `INSERT INTO registry_names (kind, key, id, label, alias, seq) VALUES (?, ?, ?, ?, ?, ?)

@@ -63,25 +63,36 @@ export class RegistryService {
     return state;
   }
 
-  /** Registers an entry an editor describes; an id already in the log is a conflict. */
+  /**
+   * Registers an entry an editor describes. An id already in the log is a conflict, unless it is a
+   * provisional entry (registered from a mention): then this registration confirms it.
+   */
   async registerNew(kind: RegistryKind, event: Registration, context: WriteContext): Promise<RegistryWrite> {
     const id = event.type === 'ActorRegistered' ? event.data.actorId : event.data.locationId;
-    if (event.type === 'LocationRegistered' && event.data.parentId !== null) {
-      if (!(await this.lookup('location', event.data.parentId))) {
-        throw new DomainValidationError([
-          { field: 'parent', message: `no location '${event.data.parentId}' is registered` },
-        ]);
-      }
+    const parentId = event.type === 'LocationRegistered' ? event.data.parentId : null;
+    if (parentId !== null && !(await this.lookup('location', parentId))) {
+      throw new DomainValidationError([
+        { field: 'parent', message: `no location '${parentId}' is registered` },
+      ]);
     }
-    try {
-      const result = await this.writer.append(registryStream(kind, id), [event], 'no_stream', context);
-      return { position: result.position };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      const existing = await this.load(kind, id);
-      throw new ConflictError(
-        `${kind} '${id}' is already registered${existing.mergedInto ? ` (merged into ${existing.mergedInto})` : ''}`,
-      );
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.load(kind, id);
+      if (state.registered && (!state.provisional || state.mergedInto !== null)) {
+        throw new ConflictError(
+          `${kind} '${id}' is already registered${state.mergedInto ? ` (merged into ${state.mergedInto})` : ''}`,
+        );
+      }
+      if (parentId !== null && state.registered && this.reader.isWithin(parentId, id)) {
+        throw new ConflictError(`placing ${id} under ${parentId} would make the location hierarchy a cycle`);
+      }
+      try {
+        const expected = state.registered ? state.revision : 'no_stream';
+        const result = await this.writer.append(registryStream(kind, id), [event], expected, context);
+        this.known.delete(`${kind}:${id}`);
+        return { position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
     }
   }
 
@@ -149,13 +160,12 @@ export class RegistryService {
     const key = `${kind}:${id}`;
     const cached = this.known.get(key);
     if (cached) return cached;
-    for await (const event of this.store.readStream(registryStream(kind, id))) {
-      const data = event.data as { name: string };
-      const found = { id, name: data.name };
-      this.known.set(key, found);
-      return found;
-    }
-    return undefined;
+    // The whole stream, not its first event: an editor's registration may rename a provisional entry.
+    const state = await this.load(kind, id);
+    if (!state.registered) return undefined;
+    const found = { id, name: state.name };
+    this.known.set(key, found);
+    return found;
   }
 
   /** Appends a registration unless the id is taken; returns the entry either way. */

@@ -49,6 +49,30 @@ describe('registry decider', () => {
     expect(() => decideAlias(zhai, '—')).toThrow(DomainValidationError);
   });
 
+  it('an editor’s registration confirms a provisional entry; later ones change nothing', () => {
+    const confirmed = given('actor', 'un-relief', [
+      {
+        type: 'ActorRegistered',
+        data: { actorId: 'un-relief', name: 'UN relief', kind: null, provisional: true },
+      },
+      {
+        type: 'ActorRegistered',
+        data: { actorId: 'un-relief', name: 'UN Relief (OCHA)', kind: 'organization', provisional: false },
+      },
+      {
+        type: 'ActorRegistered',
+        data: { actorId: 'un-relief', name: 'Other', kind: 'group', provisional: false },
+      },
+    ]);
+    expect(confirmed).toMatchObject({
+      provisional: false,
+      name: 'UN Relief (OCHA)',
+      entryKind: 'organization',
+      keys: ['un-relief', 'un-relief-ocha'],
+      revision: 2n,
+    });
+  });
+
   it('a merged actor takes no alias or affiliation, and merges once', () => {
     const merged = actor('dup', { type: 'ActorsMerged', data: { actorId: 'dup', into: 'zhai-jun' } });
     expect(() => decideAlias(merged, 'Another')).toThrow(ConflictError);
