@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { IncidentFacts } from '../../src/incidents/incident.js';
 import type { RegistryEvent } from '../../src/registry/registry.events.js';
 import { replay, type LoggedEvent } from '../support/replay.js';
@@ -180,6 +181,36 @@ describe('the search projection, replayed from logs', () => {
     const { search, close } = await replay(events);
     expect(search.search({ q: 'serious', limit: 10 }).entries.map((e) => e.incidentId)).toEqual([a]);
     expect(search.search({ q: 'statement zhai', limit: 10 }).entries.map((e) => e.incidentId)).toEqual([a]);
+    await close();
+  });
+});
+
+describe('the demo log with its registry (aliases, affiliation, hierarchy), replayed', () => {
+  const fixture = join(import.meta.dirname, '..', 'fixtures', 'demo-registry-log.ndjson');
+
+  it('China with its affiliates, the Palestinian territories with what lies under them', async () => {
+    const { timeline, registry: reader, close } = await replay(fixture);
+    const china = timeline('actor', 'china', { include: 'affiliates' });
+    expect(china.entries.map((e) => e.kind).sort()).toEqual([
+      'aid_delivery',
+      'envoy_tour',
+      'statement',
+      'talks',
+      'talks',
+      'talks',
+    ]);
+    const territories = timeline('location', 'palestinian-territories', { include: 'descendants' });
+    expect(territories.entries.map((e) => e.title)).toEqual(
+      expect.arrayContaining([
+        'Rafah crossing between Gaza and Egypt opens',
+        'Convoy of 17 trucks enters Gaza through Rafah',
+      ]),
+    );
+    expect(reader.byName('actor', 'beijings-special-envoy')).toBe('zhai-jun');
+    expect(reader.get('location', 'rafah-crossing')).toMatchObject({
+      parentId: 'gaza-strip',
+      aliases: ['Rafah border crossing'],
+    });
     await close();
   });
 });
