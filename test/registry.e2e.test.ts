@@ -338,6 +338,17 @@ describe('the registry over HTTP: actors, aliases, merges, affiliations, locatio
       expect((await getJson(`${url}/v1/locations/rafah-crossing`)).body.parentId).toBeNull();
     });
 
+    it('two concurrent moves that together would close a cycle: one wins, the other is a 409', async () => {
+      for (const name of ['North Sinai', 'Arish']) {
+        expect((await postJson(`${url}/v1/locations`, { name, kind: 'region' })).status).toBe(201);
+      }
+      const [first, second] = await Promise.all([
+        postJson(`${url}/v1/locations/north-sinai/parent`, { parent: 'arish' }),
+        postJson(`${url}/v1/locations/arish/parent`, { parent: 'north-sinai' }),
+      ]);
+      expect([first.status, second.status].sort()).toEqual([201, 409]);
+    });
+
     it('searches locations by name or alias prefix', async () => {
       const res = await getJson(`${url}/v1/locations?q=rafah%20b`);
       expect(res.body.items.map((i: { id: string }) => i.id)).toEqual(['rafah-crossing']);

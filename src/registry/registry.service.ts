@@ -21,6 +21,7 @@ import {
   type RegistryKind,
   registryStream,
 } from './registry.events.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
 import { RegistryReader } from './registry.reader.js';
 
 export type Registration = ActorRegistered | LocationRegistered;
@@ -34,6 +35,7 @@ interface Known {
 export type RegistryWrite = { readonly position: bigint } | null;
 
 const MAX_ATTEMPTS = 3;
+const PLACEMENT_VISIBLE_MS = 2000;
 
 /**
  * The one place where a mention becomes a registry id. Ids are checked against the log, so a name
@@ -52,6 +54,7 @@ export class RegistryService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly writer: EventWriter,
     private readonly reader: RegistryReader,
+    private readonly runner: ProjectionRunner,
   ) {}
 
   /** Folds an entry's stream: what the registry's deciders decide on. */
@@ -125,12 +128,15 @@ export class RegistryService {
   }
 
   place(id: string, parentId: string | null, context: WriteContext): Promise<RegistryWrite> {
-    const run = this.placements.then(() =>
-      this.decideAndAppend('location', id, context, async (state) => {
+    const run = this.placements.then(async () => {
+      const written = await this.decideAndAppend('location', id, context, async (state) => {
         const parent = parentId === null ? null : await this.load('location', parentId);
         return decidePlacement(state, parent, parentId !== null && this.reader.isWithin(parentId, id));
-      }),
-    );
+      });
+      // The next placement checks for cycles in the view: let it see this one first.
+      if (written) await this.runner.waitFor(written.position, PLACEMENT_VISIBLE_MS);
+      return written;
+    });
     this.placements = run.catch(() => undefined);
     return run;
   }
