@@ -206,6 +206,26 @@ describe('the demo log with its registry (aliases, affiliation, hierarchy), repl
         'Convoy of 17 trucks enters Gaza through Rafah',
       ]),
     );
+    // a widened timeline pages like any other: each incident once, in order, across pages
+    for (const order of ['asc', 'desc'] as const) {
+      const pages: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = timeline('actor', 'china', {
+          include: 'affiliates',
+          order,
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        });
+        pages.push(...page.entries.map((e) => e.incidentId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const whole = timeline('actor', 'china', { include: 'affiliates', order }).entries.map(
+        (e) => e.incidentId,
+      );
+      expect(pages).toEqual(whole);
+      expect(new Set(pages).size).toBe(6);
+    }
     expect(reader.byName('actor', 'beijings-special-envoy')).toBe('zhai-jun');
     expect(reader.get('location', 'rafah-crossing')).toMatchObject({
       parentId: 'gaza-strip',
