@@ -23,16 +23,23 @@ import { HealthController } from './ops/health.controller.js';
 import { PROJECTIONS } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
-import { RegisterHandler } from './registry/registry.commands.js';
+import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
+import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
+import { RegistryController } from './registry/registry.controller.js';
+import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
+import { RegistryReader } from './registry/registry.reader.js';
 import { RegistryProjection } from './registry/registry.projection.js';
 import { RegistryService } from './registry/registry.service.js';
+import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
+import { SearchProjection } from './search/search.projection.js';
+import { SearchReader } from './search/search.reader.js';
 import {
   GetIncidentHandler,
   GetTimelineChangesHandler,
   GetTimelineHandler,
 } from './timelines/timeline.queries.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
-import { TimelinesController } from './timelines/timelines.controller.js';
+import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
 import { TimelinesProjection } from './timelines/timelines.projection.js';
 
 /** Starts the projections (and the demo data) before the server listens; closes stores last. */
@@ -69,10 +76,25 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
-      controllers: [IncidentsController, IncidentsBatchController, TimelinesController, HealthController],
+      controllers: [
+        IncidentsController,
+        IncidentsBatchController,
+        TimelinesController,
+        TimelineChangesController,
+        HealthController,
+        RegistryController,
+        SearchController,
+      ],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
-        { provide: PROJECTIONS, useValue: [() => new RegistryProjection(), () => new TimelinesProjection()] },
+        {
+          provide: PROJECTIONS,
+          useValue: [
+            () => new RegistryProjection(),
+            () => new TimelinesProjection(),
+            () => new SearchProjection(),
+          ],
+        },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,
@@ -87,6 +109,14 @@ export class AppModule {
         DemoLoader,
         Lifecycle,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        RegistryReader,
+        ChangeRegistryHandler,
+        SearchRegistryHandler,
+        GetRegistryEntryHandler,
+        SearchReader,
+        SearchIncidentsHandler,
+        EntriesFormatInterceptor,
+        RecordsFormatInterceptor,
       ],
     };
   }

@@ -4,6 +4,9 @@ import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { RegistryProjection } from '../../src/registry/registry.projection.js';
+import { RegistryReader } from '../../src/registry/registry.reader.js';
+import { SearchProjection } from '../../src/search/search.projection.js';
+import { SearchReader } from '../../src/search/search.reader.js';
 import { TimelineReader, type Subject, type TimelineFilter } from '../../src/timelines/timeline.reader.js';
 import { TimelinesProjection } from '../../src/timelines/timelines.projection.js';
 
@@ -30,6 +33,8 @@ export interface Replayed {
     filter?: Partial<TimelineFilter>,
   ): ReturnType<TimelineReader['page']>;
   incident(id: string): ReturnType<TimelineReader['incident']>;
+  readonly registry: RegistryReader;
+  readonly search: SearchReader;
   readonly readStore: ReadStore;
   close(): Promise<void>;
 }
@@ -48,14 +53,19 @@ export async function replay(log: readonly LoggedEvent[] | string): Promise<Repl
   const runner = new ProjectionRunner(store, readStore, [
     () => new RegistryProjection(),
     () => new TimelinesProjection(),
+    () => new SearchProjection(),
   ]);
   runner.start();
   if (!(await runner.waitFor(await store.headPosition(), 10_000))) throw new Error('replay did not catch up');
   await runner.stop();
-  const reader = new TimelineReader(readStore);
+  const registry = new RegistryReader(readStore);
+  const reader = new TimelineReader(readStore, registry);
+  const search = new SearchReader(readStore, registry, reader);
   return {
     timeline: (subject, id, filter = {}) => reader.page(subject, id, { order: 'asc', limit: 500, ...filter }),
     incident: (id) => reader.incident(id),
+    registry,
+    search,
     readStore,
     close: async () => {
       readStore.close();
