@@ -16,6 +16,7 @@ import { registerRateLimit } from './auth/rate-limit.js';
 import { Metrics } from './ops/metrics.js';
 import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
 import { registerGracefulClose } from './ops/shutdown.js';
+import { setupOpenApi } from './openapi.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -96,6 +97,7 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
+  setupOpenApi(app);
   await app.init();
   return app;
 }

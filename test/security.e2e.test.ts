@@ -44,14 +44,14 @@ describe('keys and roles', () => {
     ['editor', bearer(EDITOR)],
     ['admin (sha256 form)', bearer(ADMIN)],
   ];
-  // Expected status per caller: read, write, admin route (404 once past the gate: no admin route yet).
+  // Expected status per caller: read, write, admin route.
   const expected: Record<string, [number, number, number]> = {
     'no key': [401, 401, 401],
     'an unknown key': [401, 401, 401],
     'a malformed header': [401, 401, 401],
     reader: [200, 403, 403],
     editor: [200, 201, 403],
-    'admin (sha256 form)': [200, 201, 404],
+    'admin (sha256 form)': [200, 201, 200],
   };
 
   it.each(callers)(
