@@ -218,7 +218,8 @@ const AMENDMENTS: Record<
     broken: [
       [['reason'], fc.constantFrom('', null, 7, [], {}, 'r'.repeat(2001))],
       [['changes'], fc.constantFrom(null, 'title', 3, [])],
-      [['changes', 'title'], fc.constantFrom('', 5, null, 't'.repeat(50_000))],
+      // null on an optional field means absent throughout the API, so it is not among the wrong values.
+      [['changes', 'title'], fc.constantFrom('', 5, 't'.repeat(50_000))],
       [
         ['changes', 'occurred'],
         fc.constantFrom({ on: '2023-02-30' }, { on: 2023 }, 'yesterday', { until: '2023' }),
@@ -265,6 +266,84 @@ const amendment: fc.Arbitrary<{ route: string; body: Body }> = fc
         setPath(body, path, value);
         if (unknown) for (const [k, v] of Object.entries(unknown)) if (!(k in body)) body[k] = v;
         return { route, body: raw ?? new Body(JSON.stringify(body)) };
+      });
+  });
+
+/** Registry writes: route, a valid body, and the fields whose wrong values must be rejected. */
+const REGISTRY: {
+  route: (id: string) => string;
+  base: () => Record<string, unknown>;
+  broken: [string[], fc.Arbitrary<unknown>][];
+}[] = [
+  {
+    route: () => '/v1/actors',
+    base: () => ({ name: 'Test actor', kind: 'person' }),
+    broken: [
+      [['name'], fc.constantFrom('', 0, null, [], 'n'.repeat(10_000))],
+      [['kind'], fc.constantFrom('king', 0, null, 'PERSON')],
+      [['id'], fc.constantFrom('Not A Slug', '-x', 5, 'a'.repeat(81), '__proto__')],
+    ],
+  },
+  {
+    route: () => '/v1/locations',
+    base: () => ({ name: 'Test place', kind: 'city' }),
+    broken: [
+      [['kind'], fc.constantFrom('planet', 1, null)],
+      [['parent'], fc.constantFrom('Gaza Strip', 3, '')],
+      [
+        ['coordinates'],
+        fc.constantFrom({ lat: 91, lon: 0 }, { lat: 'x', lon: 0 }, { lat: 0 }, 'here', { lat: 0, lon: -181 }),
+      ],
+    ],
+  },
+  {
+    route: (id) => `/v1/actors/${id}/aliases`,
+    base: () => ({ alias: 'Another name' }),
+    broken: [[['alias'], fc.constantFrom('', 7, null, 'a'.repeat(10_000), {})]],
+  },
+  {
+    route: (id) => `/v1/locations/${id}/aliases`,
+    base: () => ({ alias: 'Another place name' }),
+    broken: [[['alias'], fc.constantFrom('', 7, null, ['x'])]],
+  },
+  {
+    route: (id) => `/v1/actors/${id}/affiliations`,
+    base: () => ({ with: 'china' }),
+    broken: [[['with'], fc.constantFrom('China', '', 9, null, 'a'.repeat(81))]],
+  },
+  {
+    route: (id) => `/v1/actors/${id}/merge`,
+    base: () => ({ into: 'un' }),
+    broken: [[['into'], fc.constantFrom('UN', '', null, 4)]],
+  },
+  {
+    route: (id) => `/v1/locations/${id}/parent`,
+    base: () => ({ parent: 'egypt' }),
+    broken: [[['parent'], fc.constantFrom('Egypt', 5, '', [], {})]],
+  },
+];
+
+const registryWrite: fc.Arbitrary<{ path: string; body: Body }> = fc
+  .tuple(
+    fc.nat(REGISTRY.length - 1),
+    fc.oneof(
+      fc.constantFrom('rafah-crossing', 'un-relief-officials', 'gaza-strip'),
+      fc.string({ maxLength: 40 }),
+    ),
+  )
+  .chain(([i, id]) => {
+    const { route, base, broken } = REGISTRY[i]!;
+    return fc
+      .tuple(
+        fc.constantFrom(...broken).chain(([path, arb]) => arb.map((value) => [path, value] as const)),
+        fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), hostileValue, { maxKeys: 2 })),
+        fc.option(rawBody, { freq: 4 }),
+      )
+      .map(([[path, value], unknown, raw]) => {
+        const body = base();
+        setPath(body, path, value);
+        if (unknown) for (const [k, v] of Object.entries(unknown)) if (!(k in body)) body[k] = v;
+        return { path: route(encodeURIComponent(id)), body: raw ?? new Body(JSON.stringify(body)) };
       });
   });
 
@@ -505,6 +584,89 @@ describe(`hostile input (seed ${SEED}; DATELINE_FUZZ_SEED reproduces)`, () => {
         async (path, headers) => {
           const res = await send(`${app.url}${path}`, 'GET', undefined, headers);
           expectProblem(res, `GET ${path}`);
+        },
+      ),
+      options,
+    );
+  });
+  it('POST registry routes: broken actors, locations, aliases, affiliations, merges, placements', async () => {
+    await fc.assert(
+      fc.asyncProperty(registryWrite, extraHeaders, async ({ path, body }, headers) => {
+        const res = await send(`${app.url}${path}`, 'POST', body.text, {
+          'content-type': 'application/json',
+          ...headers,
+        });
+        expectProblem(res, `POST ${path} ${body.text.slice(0, 200)}`);
+      }),
+      options,
+    );
+  });
+
+  it('GET search, registry, aid flows and admin: bad queries, ids and names', async () => {
+    const names = new Set(
+      (
+        (await fetch(`${app.url}/v1/admin/projections`, { headers: AUTH }).then((r) => r.json())) as {
+          name: string;
+        }[]
+      ).map((p) => p.name),
+    );
+    const slugish = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('Rafah', 'a--b', '-', 'x'.repeat(81)),
+    );
+    const searchQuery = badQuery(
+      { q: fc.string(), kind: fc.string() },
+      {
+        kind: fc.constantFrom('riot', 'talks,', '__proto__'),
+        from: badDate,
+        to: badDate,
+        actor: slugish,
+        location: slugish,
+        limit: badCount(1, 500),
+        cursor: fc.string({ maxLength: 40 }),
+        format: fc.constantFrom('xml', 'pdf', 'JSON', ''),
+        q: fc.constant('q'.repeat(501)),
+        sort: fc.string(),
+      },
+    );
+    const registryQuery = badQuery(
+      { q: fc.string() },
+      {
+        q: fc.constant('q'.repeat(201)),
+        limit: badCount(1, 500),
+        cursor: fc.string({ maxLength: 40 }),
+        format: fc.constantFrom('ics', 'xml', ''),
+        kind: fc.string(),
+      },
+    );
+    const flowsQuery = badQuery(
+      { from: fc.string() },
+      { from: badDate, to: badDate, granularity: fc.constantFrom('month', 'DAY', ''), format: fc.string() },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          searchQuery.map((q) => ({ method: 'GET', path: `/v1/incidents?${q}` })),
+          fc
+            .tuple(fc.constantFrom('actors', 'locations'), registryQuery)
+            .map(([k, q]) => ({ method: 'GET', path: `/v1/${k}?${q}` })),
+          fc
+            .tuple(fc.constantFrom('actors', 'locations'), fc.string({ maxLength: 40 }))
+            .filter(([, id]) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id))
+            .map(([k, id]) => ({ method: 'GET', path: `/v1/${k}/${encodeURIComponent(id)}` })),
+          flowsQuery.map((q) => ({ method: 'GET', path: `/v1/locations/rafah-crossing/aid-flows?${q}` })),
+          fc
+            .string({ maxLength: 40 })
+            .filter((name) => !names.has(name))
+            .map((name) => ({
+              method: 'POST',
+              path: `/v1/admin/projections/${encodeURIComponent(name)}/rebuild`,
+            })),
+        ),
+        extraHeaders,
+        async ({ method, path }, headers) => {
+          const res = await send(`${app.url}${path}`, method, undefined, headers);
+          expectProblem(res, `${method} ${path}`);
         },
       ),
       options,
