@@ -25,7 +25,7 @@ import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
 import { HealthController } from './ops/health.controller.js';
 import { PROJECTIONS } from './projections/projection.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
@@ -91,6 +91,7 @@ export class AppModule {
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
         { provide: PROJECTIONS, useValue: READ_MODELS },
+        { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,
