@@ -18,7 +18,7 @@ export async function* readLog(path: string): AsyncGenerator<LogLine> {
     try {
       parsed = JSON.parse(line) as Partial<LogLine>;
     } catch (error) {
-      throw new Error(`${path}:${number}: not JSON (${(error as Error).message})`);
+      throw new Error(`${path}:${number}: not JSON (${(error as Error).message})`, { cause: error });
     }
     const { id, streamId, type, data, metadata } = parsed;
     if (typeof id !== 'string' || typeof streamId !== 'string' || typeof type !== 'string' || !metadata) {

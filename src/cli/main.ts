@@ -44,7 +44,11 @@ async function exportLog(store: EventStore, args: string[]): Promise<void> {
   let count = 0;
   for await (const event of store.readAll({ fromPosition: after, batchSize: 1000 })) {
     if (!sink.write(eventLine(event)))
-      await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+      await new Promise<void>((resolve) =>
+        sink.once('drain', () => {
+          resolve();
+        }),
+      );
     count += 1;
   }
   if (file) {
