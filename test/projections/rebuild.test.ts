@@ -7,6 +7,7 @@ import type { Projection, TableNames } from '../../src/projections/projection.js
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { tempDir } from '../support/app.js';
+import { until } from '../support/wait.js';
 
 /** Writes one row per event, labelled with its version, so a test sees which generation serves. */
 class Labelled implements Projection {
@@ -44,14 +45,6 @@ const event = (): NewEvent => ({
     schemaVersion: 1,
   },
 });
-
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
 
 function labels(readStore: ReadStore): Record<string, number> {
   const rows = readStore.db.prepare('SELECT label, COUNT(*) AS n FROM labelled GROUP BY label').all() as {
