@@ -26,7 +26,7 @@ import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } fro
 import { HealthController } from './ops/health.controller.js';
 import { MetricsModule } from './ops/metrics.js';
 import { PROJECTIONS } from './projections/projection.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
@@ -92,6 +92,7 @@ export class AppModule {
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
         { provide: PROJECTIONS, useValue: READ_MODELS },
+        { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,

@@ -26,6 +26,8 @@ export interface Config {
   /** Longest time to receive a whole request; slow clients get a 408. */
   readonly requestTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Events per read-store transaction while projections catch up or rebuild. */
+  readonly projectionBatch: number;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -101,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicReads: bool(env, 'DATELINE_PUBLIC_READS', true, problems),
     durability: durability === 'relaxed' ? 'relaxed' : 'full',
     readYourWritesTimeoutMs: integer(env, 'DATELINE_READ_YOUR_WRITES_MS', 2000, 0, 60000, problems),
+    projectionBatch: integer(env, 'DATELINE_PROJECTION_BATCH', 2000, 1, 100000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
