@@ -118,7 +118,7 @@ describe('public reads (the default)', () => {
 
   it('reads need no key, writes still do', async () => {
     expect((await fetch(`${app.url}/v1/events`)).status).toBe(200);
-    expect((await getJson(`${app.url}/v1/actors/nobody/timeline`)).status).toBe(404);
+    expect((await getJson(`${app.url}/v1/actors/nobody/timeline`, {})).status).toBe(404);
     expect((await postJson(`${app.url}/v1/incidents`, convoy(), { authorization: '' })).status).toBe(401);
     expect((await postJson(`${app.url}/v1/incidents`, convoy(), bearer(EDITOR))).status).toBe(201);
   });

@@ -51,8 +51,12 @@ export async function postJson(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function getJson(url: string): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(url);
+/** GET with the test admin key, so admin reads work too; pass `{}` to read anonymously. */
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = AUTH,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, { headers });
   const text = await response.text();
   let body: unknown = text;
   try {
