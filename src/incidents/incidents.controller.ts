@@ -202,7 +202,11 @@ export class IncidentsController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedView> {
-    const { changes, reason, source } = body;
+    const { reason, source } = body;
+    // A field sent as null is a field not sent: a correction replaces values, it never blanks one.
+    const changes = Object.fromEntries(
+      Object.entries(body.changes).filter(([, value]) => value !== null && value !== undefined),
+    ) as CorrectionDto['changes'];
     return this.amend(
       reply,
       new AmendIncident(
