@@ -8,6 +8,7 @@ import { DomainValidationError } from './common/errors.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
 import { setupOpenApi } from './openapi.js';
+import { setupWebPage } from './web.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -58,6 +59,7 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);
+  await setupWebPage(app);
   await app.init();
   return app;
 }
