@@ -25,8 +25,9 @@ export const PAGE_CSP = [
 /** Where `npm run build:web` put the page: dist/web, seen from src/ (tests) or dist/src/ (npm start). */
 export function webRoot(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, '..', 'web'), join(here, '..', 'dist', 'web')].find((dir) =>
-    existsSync(join(dir, 'index.html')),
+  // The build copies TimelineJS next to index.html; the page's sources (web/ at the root) have no such copy.
+  return [join(here, '..', 'dist', 'web'), join(here, '..', 'web')].find(
+    (dir) => existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'timelinejs', 'js', 'timeline.js')),
   );
 }
 

@@ -137,6 +137,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A problem document, or what little a non-JSON error answer says. */
+function toProblem(body: unknown): Problem {
+  return typeof body === 'object' && body !== null ? body : {};
+}
+
 async function parse(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text === '') return undefined;
@@ -147,13 +152,16 @@ async function parse(response: Response): Promise<unknown> {
   }
 }
 
+// The caller names the shape of the API's answer; the API is the contract.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function getJson<T>(path: string): Promise<{ body: T; etag: string | null }> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
   const body = await parse(response);
-  if (!response.ok) throw new ApiError(response.status, (body ?? {}) as Problem);
+  if (!response.ok) throw new ApiError(response.status, toProblem(body));
   return { body: body as T, etag: response.headers.get('etag') };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function postJson<T>(
   path: string,
   body: unknown,
@@ -165,7 +173,7 @@ export async function postJson<T>(
     body: JSON.stringify(body),
   });
   const parsed = await parse(response);
-  if (!response.ok) throw new ApiError(response.status, (parsed ?? {}) as Problem);
+  if (!response.ok) throw new ApiError(response.status, toProblem(parsed));
   return { body: parsed as T, status: response.status, etag: response.headers.get('etag') };
 }
 

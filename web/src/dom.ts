@@ -18,6 +18,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const element = document.getElementById(id);
   if (element === null) throw new Error(`missing #${id}`);

@@ -180,12 +180,16 @@ search.addEventListener('keydown', (event) => {
     closeOptions();
   }
 });
-listbox.addEventListener('mousedown', (event) => event.preventDefault());
+listbox.addEventListener('mousedown', (event) => {
+  event.preventDefault();
+});
 listbox.addEventListener('click', (event) => {
   const item = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
   if (item?.dataset['index'] !== undefined) choose(Number(item.dataset['index']));
 });
-search.addEventListener('blur', () => closeOptions());
+search.addEventListener('blur', () => {
+  closeOptions();
+});
 
 /* ---------- timeline ---------- */
 
@@ -281,7 +285,9 @@ byId<HTMLFormElement>('filters').addEventListener('submit', (event) => {
   if (state.subject === null && state.options.length > 0) choose(0);
   else void load();
 });
-byId('view-list').addEventListener('click', () => setView('list'));
+byId('view-list').addEventListener('click', () => {
+  setView('list');
+});
 byId('view-changes').addEventListener('click', () => {
   setView('changes');
   if (inputValue('since') !== '') void loadChanges();
@@ -301,7 +307,9 @@ byId<HTMLFormElement>('changes-form').addEventListener('submit', (event) => {
 
 const apiKey = byId<HTMLInputElement>('api-key');
 apiKey.value = sessionStorage.getItem('dateline.apiKey') ?? '';
-apiKey.addEventListener('input', () => sessionStorage.setItem('dateline.apiKey', apiKey.value));
+apiKey.addEventListener('input', () => {
+  sessionStorage.setItem('dateline.apiKey', apiKey.value);
+});
 
 function authHeaders(): Record<string, string> {
   const key = apiKey.value.trim();
@@ -343,13 +351,15 @@ function showProblem(form: HTMLFormElement, summaryId: string, error: unknown): 
       {},
       `${problem.title ?? 'The request failed'}${problem.detail && errors.length === 0 ? `: ${problem.detail}` : ''}`,
     ),
-    unplaced.length > 0
-      ? h(
-          'ul',
-          {},
-          unplaced.map((e) => h('li', {}, `${e.field}: ${e.message}`)),
-        )
-      : null,
+    ...(unplaced.length > 0
+      ? [
+          h(
+            'ul',
+            {},
+            unplaced.map((e) => h('li', {}, `${e.field}: ${e.message}`)),
+          ),
+        ]
+      : []),
   );
   summary.hidden = false;
   form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();

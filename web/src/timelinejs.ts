@@ -24,7 +24,9 @@ function loadTimelineJs(): Promise<TimelineJsGlobal> {
       if (window.TL === undefined) reject(new Error('TimelineJS did not load'));
       else resolve(window.TL);
     };
-    script.onerror = () => reject(new Error('TimelineJS could not be fetched'));
+    script.onerror = () => {
+      reject(new Error('TimelineJS could not be fetched'));
+    };
     document.head.append(script);
   });
   return loading;
@@ -65,7 +67,6 @@ export async function showTimelineJs(container: HTMLElement, data: unknown, titl
     hash_bookmark: false,
     ga_measurement_id: null,
     ga_property_id: null,
-    initial_zoom: 2,
     timenav_height_min: 150,
   });
   container.setAttribute('aria-label', `TimelineJS view of ${title}`);
