@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { type RunningApp, startApp, tempDir } from '../support/app.js';
+import { postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
 import { webRoot } from '../../src/web.js';
 
 /**
@@ -173,6 +173,43 @@ describeInBrowser('newsroom page in Chromium', () => {
     const corrected = page.locator('#timeline .entry', { hasText: 'immediate humanitarian pause' });
     await corrected.locator('.badge-corrected').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'newsroom-corrected.png'), fullPage: true });
+  });
+
+  it('retracts an incident (struck through when retracted entries are shown), with "as of" and "what changed since"', async () => {
+    const recorded = await postJson(`${running.url}/v1/incidents`, {
+      kind: 'statement',
+      occurred: { on: '2023-11-09' },
+      title: 'Zhai Jun statement reported in error',
+      actors: [{ id: 'zhai-jun', role: 'speaker' }],
+      locations: [],
+      details: { quote: 'Never said.' },
+      sources: [{ publisher: 'Newsroom desk' }],
+    });
+    expect(recorded.status).toBe(201);
+    await openZhaiJun();
+    await page.getByLabel('Incident id').nth(1).fill(recorded.body.id);
+    await page.getByLabel('Reason', { exact: true }).fill('The wire retracted the report');
+    await page.getByRole('button', { name: 'Retract', exact: true }).click();
+    await page.getByText(`Retracted ${recorded.body.id}.`).waitFor();
+    await page.locator('#timeline .entry', { hasText: 'reported in error' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Show retracted entries').check();
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    const retracted = page.locator('#timeline .entry.retracted', { hasText: 'reported in error' });
+    await retracted.locator('s').first().waitFor();
+    expect(await retracted.textContent()).toContain('The wire retracted the report');
+
+    // As of yesterday the service knew nothing of the demo data recorded at start.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('As of (known then)').fill(yesterday);
+    await page.getByRole('button', { name: 'Show timeline' }).click();
+    await page.getByText(`0 entries as known on ${yesterday}.`).waitFor();
+
+    await page.getByRole('button', { name: 'What changed since…' }).click();
+    await page.getByLabel('Changed since').fill(yesterday);
+    await page.getByRole('button', { name: 'Show changes' }).click();
+    await page.getByText(new RegExp(`^\\d+ changes since ${yesterday}\\.$`)).waitFor();
+    expect(await page.locator('#changes .badge-change', { hasText: 'retracted' }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'newsroom-changes.png'), fullPage: true });
   });
 
   it('fits a phone screen', async () => {

@@ -26,7 +26,7 @@ function sourceItem(source: Source): HTMLElement {
     'li',
     {},
     url === undefined ? label : h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, label),
-    source.quote ? h('q', {}, source.quote) : null,
+    source.quote ? [' ', h('q', {}, source.quote)] : null,
   );
 }
 
