@@ -40,18 +40,26 @@ describeInBrowser('newsroom page in Chromium', () => {
   let page: Page;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
+  /** Undone in reverse order, whatever part of the setup succeeded. */
+  const cleanups: (() => unknown)[] = [];
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     data = tempDir('dateline-web-');
+    cleanups.push(data.remove);
     running = await startApp(data.dir, { DATELINE_DEMO_DATA: 'true' });
+    cleanups.push(() => running.close());
     profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
+    cleanups.push(() => {
+      rmSync(profile, { recursive: true, force: true });
+    });
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
       viewport: { width: 1280, height: 900 },
     });
+    cleanups.push(() => context.close());
     const origin = new URL(running.url).origin;
     context.on('request', (request) => {
       const url = request.url();
@@ -63,10 +71,7 @@ describeInBrowser('newsroom page in Chromium', () => {
   }, 30000);
 
   afterAll(async () => {
-    await context?.close();
-    await running?.close();
-    data?.remove();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
   afterEach(() => {
