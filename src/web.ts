@@ -43,13 +43,17 @@ export async function setupWebPage(app: NestFastifyApplication, root = webRoot()
     wildcard: false,
     decorateReply: false,
     index: 'index.html',
+    cacheControl: false,
     setHeaders: (res, path) => {
       res.setHeader('X-Content-Type-Options', 'nosniff');
       if (path.endsWith('.html')) {
         res.setHeader('Content-Security-Policy', PAGE_CSP);
         res.setHeader('Cache-Control', 'no-cache');
       } else if (path.includes('/assets/')) {
+        // Vite puts a content hash in these names.
         res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      } else {
+        res.setHeader('Cache-Control', 'public, max-age=3600');
       }
     },
   });
