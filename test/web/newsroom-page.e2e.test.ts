@@ -128,6 +128,23 @@ describeInBrowser('newsroom page in Chromium', () => {
     await page.getByRole('heading', { name: 'Timeline of China' }).waitFor();
   });
 
+  it('works from the keyboard: picks China from the matches and adds its affiliates', async () => {
+    await page.goto(`${running.url}/`);
+    await page.keyboard.press('Tab'); // the skip link
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Chin');
+    await page.getByRole('option', { name: /China/ }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Timeline of China' }).waitFor();
+    expect(await page.locator('#timeline').textContent()).not.toContain('holds talks');
+    await page.getByLabel('Include affiliates').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Enter');
+    await page.locator('#timeline .entry', { hasText: 'holds talks with the Israeli' }).waitFor();
+  });
+
   it('shows the TimelineJS view from files Dateline serves itself', async () => {
     await openZhaiJun();
     await page.getByRole('button', { name: 'TimelineJS' }).click();
