@@ -236,6 +236,7 @@ async function load(): Promise<void> {
     );
     const name = page.body.subject?.name ?? subject.name;
     state.subject = { ...subject, name };
+    if (document.activeElement !== search) search.value = name;
     byId('results-heading').textContent = `Timeline of ${name}`;
     const entries = page.body.entries;
     timeline.replaceChildren(...entries.map((entry) => renderEntry(entry)));
