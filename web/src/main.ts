@@ -350,7 +350,7 @@ function showProblem(form: HTMLFormElement, summaryId: string, error: unknown): 
     h(
       'p',
       {},
-      `${problem.title ?? 'The request failed'}${problem.detail && errors.length === 0 ? `: ${problem.detail}` : ''}`,
+      `${problem.title ?? 'The request failed'}${problem.detail && errors.length === 0 ? `: ${problem.detail}` : ''}${errors.length > unplaced.length ? ' (see the messages next to the fields)' : ''}`,
     ),
     ...(unplaced.length > 0
       ? [
