@@ -197,6 +197,35 @@ describeInBrowser('newsroom page in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'newsroom-corrected.png'), fullPage: true });
   });
 
+  it('reports a stale ETag when the incident changed after it was loaded', async () => {
+    const incident = {
+      kind: 'statement',
+      occurred: { on: '2023-11-10' },
+      title: 'Zhai Jun speaks to the press',
+      actors: [{ id: 'zhai-jun', role: 'speaker' }],
+      locations: [],
+      details: { quote: 'We call for restraint.' },
+      sources: [{ publisher: 'Newsroom desk' }],
+    };
+    const recorded = await postJson(`${running.url}/v1/incidents`, incident);
+    expect(recorded.status).toBe(201);
+    await page.goto(`${running.url}/#actor/zhai-jun`);
+    await page.locator('#c-id').fill(recorded.body.id);
+    await page.getByRole('button', { name: 'Load current version' }).click();
+    await page.getByText('Loaded revision 0 (ETag "0").').waitFor();
+    const meanwhile = await postJson(
+      `${running.url}/v1/incidents/${recorded.body.id}/corrections`,
+      { changes: { title: 'Zhai Jun speaks to reporters' }, reason: 'Another editor was faster' },
+      { 'if-match': '"0"' },
+    );
+    expect(meanwhile.status).toBe(201);
+    await page.locator('#c-title').fill('Zhai Jun speaks to journalists');
+    await page.getByLabel('Reason for the correction').fill('Wording');
+    await page.getByRole('button', { name: 'Correct', exact: true }).click();
+    await page.locator('#correct-summary').waitFor();
+    expect(await page.locator('#correct-summary').textContent()).toMatch(/revision|precondition|stale/i);
+  });
+
   it('retracts an incident (struck through when retracted entries are shown), with "as of" and "what changed since"', async () => {
     const recorded = await postJson(`${running.url}/v1/incidents`, {
       kind: 'statement',
