@@ -10,7 +10,10 @@ import {
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { READ_MODELS } from './read-models.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { AidFlowsController, GetAidFlowsHandler } from './aid-flows/aid-flows.controller.js';
+import { AidFlowsReader } from './aid-flows/aid-flows.reader.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
@@ -19,19 +22,18 @@ import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/ame
 import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
+import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
 import { HealthController } from './ops/health.controller.js';
 import { PROJECTIONS } from './projections/projection.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
 import { RegistryReader } from './registry/registry.reader.js';
-import { RegistryProjection } from './registry/registry.projection.js';
 import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
-import { SearchProjection } from './search/search.projection.js';
 import { SearchReader } from './search/search.reader.js';
 import {
   GetIncidentHandler,
@@ -40,7 +42,6 @@ import {
 } from './timelines/timeline.queries.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
 import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
-import { TimelinesProjection } from './timelines/timelines.projection.js';
 
 /** Starts the projections (and the demo data) before the server listens; closes stores last. */
 @Injectable()
@@ -82,19 +83,15 @@ export class AppModule {
         TimelinesController,
         TimelineChangesController,
         HealthController,
+        AdminController,
+        AidFlowsController,
         RegistryController,
         SearchController,
       ],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
-        {
-          provide: PROJECTIONS,
-          useValue: [
-            () => new RegistryProjection(),
-            () => new TimelinesProjection(),
-            () => new SearchProjection(),
-          ],
-        },
+        { provide: PROJECTIONS, useValue: READ_MODELS },
+        { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,
@@ -110,6 +107,10 @@ export class AppModule {
         Lifecycle,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         RegistryReader,
+        AidFlowsReader,
+        GetAidFlowsHandler,
+        ListProjectionsHandler,
+        RebuildProjectionHandler,
         ChangeRegistryHandler,
         SearchRegistryHandler,
         GetRegistryEntryHandler,

@@ -14,6 +14,8 @@ export interface Config {
   readonly durability: 'full' | 'relaxed';
   /** How long a write waits for the projections before answering 202 instead of 201. */
   readonly readYourWritesTimeoutMs: number;
+  /** Events per read-store transaction while projections catch up or rebuild. */
+  readonly projectionBatch: number;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicReads: bool(env, 'DATELINE_PUBLIC_READS', true, problems),
     durability: durability === 'relaxed' ? 'relaxed' : 'full',
     readYourWritesTimeoutMs: integer(env, 'DATELINE_READ_YOUR_WRITES_MS', 2000, 0, 60000, problems),
+    projectionBatch: integer(env, 'DATELINE_PROJECTION_BATCH', 2000, 1, 100000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
