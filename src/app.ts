@@ -17,6 +17,7 @@ import { Metrics } from './ops/metrics.js';
 import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
 import { registerGracefulClose } from './ops/shutdown.js';
 import { setupOpenApi } from './openapi.js';
+import { setupWebPage } from './web.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -98,6 +99,7 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);
+  await setupWebPage(app);
   await app.init();
   return app;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
+import { webRoot } from '../src/web.js';
 import { convoy, talks } from './support/fixtures.js';
 import { startServer } from './support/process.js';
 
@@ -79,6 +80,17 @@ describe('keys and roles', () => {
   it('keeps health, metrics and CORS preflights open', async () => {
     expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+  });
+
+  it('keeps the newsroom page open while its API calls need a key', async () => {
+    // The page is served when `npm run build` built it (npm test does, before jest).
+    if (webRoot() !== undefined) {
+      const page = await fetch(`${app.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+    expect((await fetch(`${app.url}/v1/actors/zhai-jun/timeline`)).status).toBe(401);
+    expect((await fetch(`${app.url}/nothing-here`)).status).toBe(404);
   });
 
   it('records the key name, never the key, as recordedBy', async () => {

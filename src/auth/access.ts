@@ -17,6 +17,8 @@ const OPEN_PREFIXES = ['/health/', '/metrics', '/docs'];
 export function requirementOf(method: string, path: string, publicReads: boolean): Requirement {
   if (path === '/v1/admin' || path.startsWith('/v1/admin/')) return 'admin';
   if (OPEN_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix))) return 'open';
+  // The newsroom page and its assets hold no data: the API calls it makes carry their own key.
+  if ((method === 'GET' || method === 'HEAD') && !path.startsWith('/v1/')) return 'open';
   // A CORS preflight never carries credentials; @fastify/cors answers it.
   if (method === 'OPTIONS') return 'open';
   if (method === 'GET' || method === 'HEAD') return publicReads ? 'open' : 'reader';
