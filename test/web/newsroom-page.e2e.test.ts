@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { postJson, type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
 import { webRoot } from '../../src/web.js';
 
 /**
@@ -47,7 +47,11 @@ describeInBrowser('newsroom page in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     data = tempDir('dateline-web-');
     cleanups.push(data.remove);
-    running = await startApp(data.dir, { DATELINE_DEMO_DATA: 'true' });
+    // The editor form is used with an editor key, as a desk editor would.
+    running = await startApp(data.dir, {
+      DATELINE_DEMO_DATA: 'true',
+      DATELINE_API_KEYS: `editor:editor-key-for-tests,${TEST_KEYS}`,
+    });
     cleanups.push(() => running.close());
     profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
     cleanups.push(() => {
