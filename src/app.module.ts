@@ -13,6 +13,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
 import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
@@ -23,7 +24,11 @@ import { ReadStore } from './projections/read-store.js';
 import { RegisterHandler } from './registry/registry.commands.js';
 import { RegistryProjection } from './registry/registry.projection.js';
 import { RegistryService } from './registry/registry.service.js';
-import { GetIncidentHandler, GetTimelineHandler } from './timelines/timeline.queries.js';
+import {
+  GetIncidentHandler,
+  GetTimelineChangesHandler,
+  GetTimelineHandler,
+} from './timelines/timeline.queries.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
 import { TimelinesController } from './timelines/timelines.controller.js';
 import { TimelinesProjection } from './timelines/timelines.projection.js';
@@ -70,6 +75,9 @@ export class AppModule {
         RegistryService,
         IncidentRecorder,
         RecordIncidentsHandler,
+        AmendIncidentHandler,
+        GetIncidentHistoryHandler,
+        GetTimelineChangesHandler,
         RegisterHandler,
         TimelineReader,
         GetTimelineHandler,

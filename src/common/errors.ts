@@ -37,3 +37,19 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
+
+/** An `If-Match` named a revision that is no longer current. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor(
+    readonly expected: string,
+    readonly currentRevision: number | null,
+  ) {
+    super(`expected revision ${expected}, but the current revision is ${String(currentRevision)}`);
+  }
+}
+
+/** A change that must name the revision it was based on came without `If-Match`. */
+export class PreconditionRequiredError extends Error {
+  override readonly name = 'PreconditionRequiredError';
+}

@@ -5,7 +5,14 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
 } from '../event-store/event-store.js';
-import { ConflictError, DomainValidationError, type FieldError, NotFoundError } from './errors.js';
+import {
+  ConflictError,
+  DomainValidationError,
+  type FieldError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from './errors.js';
 import { type Problem, PROBLEM_CONTENT_TYPE, problemType } from './problem.js';
 
 const logger = new Logger('Problems');
@@ -68,6 +75,23 @@ export function toProblem(error: unknown): Problem {
       status: 409,
       detail: error.message,
       currentRevision: error.actual === 'no_stream' ? null : Number(error.actual),
+    };
+  }
+  if (error instanceof PreconditionFailedError) {
+    return {
+      type: problemType('stale-revision'),
+      title: 'The incident changed since you read it',
+      status: 412,
+      detail: `${error.message}; read it again and retry with If-Match: "${String(error.currentRevision)}"`,
+      currentRevision: error.currentRevision,
+    };
+  }
+  if (error instanceof PreconditionRequiredError) {
+    return {
+      type: problemType('precondition-required'),
+      title: 'If-Match required',
+      status: 428,
+      detail: error.message,
     };
   }
   if (error instanceof StoreUnavailableError) {

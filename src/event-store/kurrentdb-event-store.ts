@@ -73,6 +73,9 @@ interface ResolvedLike {
 
 const DEFAULT_BATCH = 1000;
 const HEAD_PAGE = 32;
+const STABLE_SUBSCRIPTION_MS = 30_000;
+/** gRPC codes that a retry will not cure: invalid argument, not found, permission denied, failed precondition, out of range, unimplemented, unauthenticated. */
+const PERMANENT_GRPC_CODES: ReadonlySet<number> = new Set([3, 5, 7, 9, 11, 12, 16]);
 
 /** Server-side filter: only user streams; `$`-typed events in user streams (links) are dropped client-side. */
 const USER_STREAMS = streamNameFilter({ regex: '^[^$]' });
@@ -111,7 +114,11 @@ export function toKurrentDbConnectionString(raw: string): string {
  * commit == prepare, so a checkpoint p is resumed from `{ commit: p, prepare: p }`.
  */
 export class KurrentDbEventStore implements EventStore {
-  private readonly client: KurrentDBClient;
+  private readonly connectionString: string;
+  /** Appends (the client's gRPC path). */
+  private readonly writer: ReplaceableClient;
+  /** Reads (the client's native bridge); each live subscription has a client of its own. */
+  private readonly reader: ReplaceableClient;
   private readonly logger = new Logger(KurrentDbEventStore.name);
   private readonly defaultBatchSize: number;
   private readonly minBackoffMs: number;
@@ -123,7 +130,9 @@ export class KurrentDbEventStore implements EventStore {
   private closed = false;
 
   constructor(connectionString: string, options: KurrentDbEventStoreOptions = {}) {
-    this.client = KurrentDBClient.connectionString(toKurrentDbConnectionString(connectionString));
+    this.connectionString = toKurrentDbConnectionString(connectionString);
+    this.writer = new ReplaceableClient(this.connectionString);
+    this.reader = new ReplaceableClient(this.connectionString);
     this.defaultBatchSize = Math.max(1, options.defaultBatchSize ?? DEFAULT_BATCH);
     this.minBackoffMs = options.minBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -139,11 +148,14 @@ export class KurrentDbEventStore implements EventStore {
     let result;
     try {
       result = await withTimeout(
-        this.client.appendToStream(stream, events.map(toEventData), { streamState: toStreamState(expected) }),
+        this.writer
+          .get()
+          .appendToStream(stream, events.map(toEventData), { streamState: toStreamState(expected) }),
         this.appendTimeoutMs,
         'append timed out; it may or may not have been written',
       );
     } catch (error) {
+      this.writer.failed(error);
       if (error instanceof WrongExpectedVersionError) {
         const actual = typeof error.actualState === 'bigint' ? error.actualState : 'no_stream';
         throw new WrongExpectedRevisionError(stream, expected, actual);
@@ -202,54 +214,61 @@ export class KurrentDbEventStore implements EventStore {
     const { signal } = options;
     let after = options.fromPosition ?? 0n;
     let failures = 0;
-    while (!signal.aborted) {
-      this.assertOpen();
-      const subscription = this.client.subscribeToAll({
-        fromPosition: after > 0n ? at(after) : START,
-        filter: USER_STREAMS,
-      });
-      // Errors after we stopped listening must not become uncaught exceptions.
-      subscription.on('error', () => undefined);
-      subscription.once('confirmation', () => {
-        failures = 0;
-      });
-      const stop = (): void => {
-        subscription.destroy();
-        subscription.unsubscribe().catch(() => undefined);
-      };
-      signal.addEventListener('abort', stop, { once: true });
-      this.subscriptions.add(stop);
-      let failure: unknown;
-      try {
-        for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
-          const position = positionOf(resolved);
-          if (position === undefined || position <= after) continue;
-          after = position;
-          const event = toRecorded(resolved);
-          if (!event) continue;
-          yield event;
-          if (isAborted(signal)) return;
+    // A client of its own: replacing it after a failure cannot disturb appends or other subscriptions.
+    const connection = new ReplaceableClient(this.connectionString);
+    try {
+      while (!signal.aborted) {
+        this.assertOpen();
+        const subscription = connection.get().subscribeToAll({
+          fromPosition: after > 0n ? at(after) : START,
+          filter: USER_STREAMS,
+        });
+        // Errors after we stopped listening must not become uncaught exceptions.
+        subscription.on('error', () => undefined);
+        const startedAt = Date.now();
+        const stop = (): void => {
+          subscription.destroy();
+          subscription.unsubscribe().catch(() => undefined);
+        };
+        signal.addEventListener('abort', stop, { once: true });
+        this.subscriptions.add(stop);
+        let failure: unknown;
+        try {
+          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+            const position = positionOf(resolved);
+            if (position === undefined || position <= after) continue;
+            after = position;
+            failures = 0;
+            const event = toRecorded(resolved);
+            if (!event) continue;
+            yield event;
+            if (isAborted(signal)) return;
+          }
+        } catch (error) {
+          failure = error;
+        } finally {
+          signal.removeEventListener('abort', stop);
+          this.subscriptions.delete(stop);
+          stop();
         }
-      } catch (error) {
-        failure = error;
-      } finally {
-        signal.removeEventListener('abort', stop);
-        this.subscriptions.delete(stop);
-        stop();
+        if (isAborted(signal)) return;
+        this.assertOpen();
+        if (failure !== undefined && !isTransient(failure)) throw toStoreError(failure);
+        connection.failed(failure ?? new UnavailableError(undefined, 'subscription ended by the server'));
+        // A subscription that lived a while before dropping starts the backoff over.
+        failures = Date.now() - startedAt > STABLE_SUBSCRIPTION_MS ? 1 : failures + 1;
+        const wait = this.backoff(failures);
+        this.logger.warn(
+          `$all subscription dropped (${describe(failure) ?? 'closed by the server'}); resubscribing after position ${after} in ${wait} ms`,
+        );
+        try {
+          await delay(wait, undefined, { signal });
+        } catch {
+          return;
+        }
       }
-      if (isAborted(signal)) return;
-      this.assertOpen();
-      if (failure !== undefined && !isTransient(failure)) throw toStoreError(failure);
-      failures += 1;
-      const wait = this.backoff(failures);
-      this.logger.warn(
-        `$all subscription dropped (${describe(failure) ?? 'closed by the server'}); resubscribing after position ${after} in ${wait} ms`,
-      );
-      try {
-        await delay(wait, undefined, { signal });
-      } catch {
-        return;
-      }
+    } finally {
+      connection.dispose().catch(() => undefined);
     }
   }
 
@@ -276,13 +295,14 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     const probe = async (): Promise<void> => {
       // Unfiltered: a filtered read could scan far back through system events on a quiet cluster.
-      const newest = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+      const newest = this.reader.get().readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
       await newest.next();
       await newest.return?.();
     };
     try {
       await withTimeout(probe(), this.pingTimeoutMs, `no answer within ${this.pingTimeoutMs} ms`);
     } catch (error) {
+      this.reader.failed(error);
       throw new StoreUnavailableError(`KurrentDB unreachable: ${describe(error) ?? 'unknown error'}`, {
         cause: error,
       });
@@ -295,7 +315,7 @@ export class KurrentDbEventStore implements EventStore {
     this.closed = true;
     for (const stop of [...this.subscriptions]) stop();
     this.subscriptions.clear();
-    await this.client.dispose();
+    await Promise.all([this.writer.dispose(), this.reader.dispose()]);
   }
 
   private assertOpen(): void {
@@ -311,12 +331,13 @@ export class KurrentDbEventStore implements EventStore {
   private async readStreamPage(stream: string, from: bigint, maxCount: number): Promise<RecordedEvent[]> {
     const page: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(stream, { fromRevision: from, maxCount })) {
+      for await (const resolved of this.reader.get().readStream(stream, { fromRevision: from, maxCount })) {
         const event = toRecorded(resolved, { keepSystem: true });
         if (event) page.push(event);
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
+      this.reader.failed(error);
       throw toStoreError(error);
     }
     return page;
@@ -329,7 +350,7 @@ export class KurrentDbEventStore implements EventStore {
   ): Promise<ResolvedLike[]> {
     const page: ResolvedLike[] = [];
     try {
-      for await (const resolved of this.client.readAll({
+      for await (const resolved of this.reader.get().readAll({
         direction,
         fromPosition: from,
         maxCount,
@@ -338,6 +359,7 @@ export class KurrentDbEventStore implements EventStore {
         page.push(resolved);
       }
     } catch (error) {
+      this.reader.failed(error);
       throw toStoreError(error);
     }
     return page;
@@ -348,6 +370,43 @@ export class KurrentDbEventStore implements EventStore {
     if (!event)
       throw new Error(`stream ${stream}: the appended event at revision ${revision} cannot be read back`);
     return event.position;
+  }
+}
+
+/**
+ * A client that is replaced once it failed to reach the cluster. Both of the client's transports can
+ * stay broken after such a failure: the native read bridge ends its connection loop for good
+ * (KurrentDB-Client-Rust), and the gRPC path keeps a rejected server-features lookup after a failed
+ * gossip discovery, so every later append fails without trying the network again.
+ */
+class ReplaceableClient {
+  private client: KurrentDBClient;
+  private broken = false;
+
+  constructor(private readonly connectionString: string) {
+    this.client = KurrentDBClient.connectionString(connectionString);
+  }
+
+  /** The current client, a fresh one if the last call could not reach the cluster. */
+  get(): KurrentDBClient {
+    if (this.broken) {
+      const old = this.client;
+      this.client = KurrentDBClient.connectionString(this.connectionString);
+      this.broken = false;
+      // Calls still running on the old client fail and are retried by their callers.
+      old.dispose().catch(() => undefined);
+    }
+    return this.client;
+  }
+
+  /** Marks the client for replacement when `error` says the cluster could not be reached. */
+  failed(error: unknown): void {
+    if (isConnectivityError(error)) this.broken = true;
+  }
+
+  /** Releases the current client's connections. */
+  dispose(): Promise<void> {
+    return this.client.dispose();
   }
 }
 
@@ -434,8 +493,10 @@ function isConnectivityError(error: unknown): boolean {
   );
 }
 
+/** Worth resubscribing after: the cluster was unreachable, or the server failed without saying the request was wrong. */
 function isTransient(error: unknown): boolean {
-  return isConnectivityError(error) || error instanceof UnknownError || isPrematureClose(error);
+  if (isConnectivityError(error) || isPrematureClose(error)) return true;
+  return error instanceof UnknownError && !PERMANENT_GRPC_CODES.has(error.code ?? -1);
 }
 
 function isPrematureClose(error: unknown): boolean {

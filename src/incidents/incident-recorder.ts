@@ -1,11 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
+import {
+  ConflictError,
+  DomainValidationError,
+  type FieldError,
+  NotFoundError,
+  PreconditionFailedError,
+} from '../common/errors.js';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../event-store/event-store.js';
 import { EventWriter, type WriteContext } from '../event-store/event-writer.js';
 import { RegistryService } from '../registry/registry.service.js';
-import type { IncidentFacts, IncidentInput } from './incident.js';
-import { decide, evolve, initialState, type IncidentState } from './incident.decider.js';
+import type { ActorRole, IncidentFacts, IncidentInput, LocationRole, Mention } from './incident.js';
+import type { CorrectedFields } from './incident.events.js';
+import {
+  type AddIncidentSource,
+  type CorrectIncident,
+  decide,
+  type DisputeIncident,
+  evolve,
+  initialState,
+  type IncidentState,
+  type RetractIncident,
+} from './incident.decider.js';
 import { incidentStream, type IncidentEvent } from './incident.events.js';
 import { validateIncident } from './incident.rules.js';
 
@@ -95,11 +111,86 @@ export class IncidentRecorder {
 
   /** Folds the incident's stream into its current state. */
   async load(incidentId: string): Promise<IncidentState> {
+    return (await this.loadWithRevision(incidentId)).state;
+  }
+
+  private async loadWithRevision(
+    incidentId: string,
+  ): Promise<{ state: IncidentState; revision: bigint | null }> {
     let state = initialState();
+    let revision: bigint | null = null;
     for await (const event of this.store.readStream(incidentStream(incidentId))) {
       state = evolve(state, event as unknown as IncidentEvent);
+      revision = event.revision;
     }
-    return state;
+    return { state, revision };
+  }
+
+  /**
+   * Appends a correction, dispute, source or retraction. With `ifMatch` the write happens only on
+   * that revision; without, a concurrent change is retried against the new state.
+   */
+  async amend(
+    incidentId: string,
+    command: CorrectIncident | DisputeIncident | AddIncidentSource | RetractIncident,
+    context: WriteContext,
+    ifMatch?: bigint,
+  ): Promise<Recorded> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.loadWithRevision(incidentId);
+      if (revision === null) throw new NotFoundError('incident', incidentId);
+      if (ifMatch !== undefined && ifMatch !== revision) {
+        throw new PreconditionFailedError(ifMatch.toString(), Number(revision));
+      }
+      const resolved =
+        command.type === 'CorrectIncident' ? await this.resolveCorrection(command, state, context) : command;
+      const events = decide(resolved, state, incidentId);
+      try {
+        const result = await this.writer.append(incidentStream(incidentId), events, revision, context);
+        return { id: incidentId, revision: result.nextRevision, position: result.position };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        const current = error.actual === 'no_stream' ? null : Number(error.actual);
+        if (ifMatch !== undefined) throw new PreconditionFailedError(ifMatch.toString(), current);
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Checks a correction before any name is registered, then resolves the changed mentions. */
+  private async resolveCorrection(
+    command: CorrectIncident,
+    state: IncidentState,
+    context: WriteContext,
+  ): Promise<CorrectIncident> {
+    decide(command, state);
+    const { actors, locations } = command.data.changes;
+    const mentions = [
+      ...(actors ?? []).map((mention, j) => ({
+        kind: 'actor' as const,
+        mention,
+        field: `changes.actors[${j}]`,
+      })),
+      ...(locations ?? []).map((mention, j) => ({
+        kind: 'location' as const,
+        mention,
+        field: `changes.locations[${j}]`,
+      })),
+    ];
+    const errors = await this.registry.checkIds(mentions);
+    if (errors.length > 0) throw new DomainValidationError(errors);
+    const resolve = <Role extends string>(kind: 'actor' | 'location', list: readonly Mention<Role>[]) =>
+      Promise.all(list.map((m) => this.registry.resolve(kind, m, context)));
+    const { changes } = command.data;
+    const resolved: CorrectedFields = {
+      ...(changes.occurred ? { occurred: changes.occurred } : {}),
+      ...(changes.title === undefined ? {} : { title: changes.title }),
+      ...(changes.summary === undefined ? {} : { summary: changes.summary }),
+      ...(changes.details ? { details: changes.details } : {}),
+      ...(actors ? { actors: await resolve<ActorRole>('actor', actors) } : {}),
+      ...(locations ? { locations: await resolve<LocationRole>('location', locations) } : {}),
+    };
+    return { type: 'CorrectIncident', data: { ...command.data, resolved } };
   }
 }
 

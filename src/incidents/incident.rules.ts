@@ -188,3 +188,14 @@ export function validateIncident(input: IncidentInput): FieldError[] {
   checkSources(input, errors);
   return errors;
 }
+
+/** Fields whose recorded value a sourced claim may dispute, for an incident of this kind. */
+export function disputableFields(kind: IncidentKind): string[] {
+  return [
+    'title',
+    'summary',
+    'occurred.on',
+    'occurred.until',
+    ...Object.keys(DETAIL_SPECS[kind]).map((k) => `details.${k}`),
+  ];
+}

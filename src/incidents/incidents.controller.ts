@@ -1,17 +1,31 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
-import { DomainValidationError } from '../common/errors.js';
+import { DomainValidationError, PreconditionRequiredError } from '../common/errors.js';
 import { validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
 import type { WriteContext } from '../event-store/event-writer.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
 import type { Recorded } from './incident-recorder.js';
-import { RecordIncidentDto } from './record-incident.dto.js';
+import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
+import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
+import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
 import { RecordIncidents } from './record-incident.command.js';
 
 const uuid = new ParseUUIDPipe({ version: 'all' });
@@ -27,6 +41,28 @@ const view = (r: Recorded): RecordedView => ({
   revision: Number(r.revision),
   position: Number(r.position),
 });
+
+/** The revision an `If-Match` names: `"3"`, `W/"3"` or `3`. */
+function optionalRevision(header: string | undefined): bigint | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
+  if (!match?.[1]) {
+    throw new DomainValidationError([
+      { field: 'If-Match', message: 'must be the ETag of the incident, e.g. "3"' },
+    ]);
+  }
+  return BigInt(match[1]);
+}
+
+function requiredRevision(header: string | undefined): bigint {
+  const revision = optionalRevision(header);
+  if (revision === undefined) {
+    throw new PreconditionRequiredError(
+      'a correction needs If-Match with the ETag from GET /v1/incidents/{id}',
+    );
+  }
+  return revision;
+}
 
 /** Answers 201 once the read models show the write, or 202 with its position if they lag. */
 async function settle(
@@ -64,11 +100,95 @@ export class IncidentsController {
   @Get(':id')
   async get(
     @Param('id', uuid) id: string,
+    @Query() query: AsOfQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TimelineEntry> {
-    const entry = await this.queries.execute(new GetIncident(id));
+    const entry = await this.queries.execute(new GetIncident(id, query.asOf));
     void reply.header('ETag', `"${entry.revision}"`);
     return entry;
+  }
+
+  @Get(':id/history')
+  history(@Param('id', uuid) id: string): Promise<{ incidentId: string; events: HistoryItem[] }> {
+    return this.queries.execute(new GetIncidentHistory(id));
+  }
+
+  private async amend(reply: FastifyReply, command: AmendIncident): Promise<RecordedView> {
+    const recorded = await this.commands.execute(command);
+    void reply.header('ETag', `"${recorded.revision}"`);
+    await settle(this.runner, this.config, reply, recorded.position);
+    return view(recorded);
+  }
+
+  /** Needs `If-Match` with the ETag the editor read: a correction is always based on a known revision. */
+  @Post(':id/corrections')
+  correct(
+    @Param('id', uuid) id: string,
+    @Body() body: CorrectionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedView> {
+    const { changes, reason, source } = body;
+    return this.amend(
+      reply,
+      new AmendIncident(
+        id,
+        { type: 'CorrectIncident', data: { changes, resolved: {}, reason, ...(source ? { source } : {}) } },
+        context,
+        requiredRevision(ifMatch),
+      ),
+    );
+  }
+
+  @Post(':id/disputes')
+  dispute(
+    @Param('id', uuid) id: string,
+    @Body() body: DisputeDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedView> {
+    const { field, claimedValue, source, note } = body;
+    const data = { field, claimedValue, source, ...(note === undefined ? {} : { note }) };
+    return this.amend(
+      reply,
+      new AmendIncident(id, { type: 'DisputeIncident', data }, context, optionalRevision(ifMatch)),
+    );
+  }
+
+  @Post(':id/sources')
+  addSource(
+    @Param('id', uuid) id: string,
+    @Body() source: SourceDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedView> {
+    const command = new AmendIncident(
+      id,
+      { type: 'AddIncidentSource', data: { source } },
+      context,
+      optionalRevision(ifMatch),
+    );
+    return this.amend(reply, command);
+  }
+
+  @Post(':id/retraction')
+  retract(
+    @Param('id', uuid) id: string,
+    @Body() body: RetractionDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Writer() context: WriteContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RecordedView> {
+    const command = new AmendIncident(
+      id,
+      { type: 'RetractIncident', data: { reason: body.reason } },
+      context,
+      optionalRevision(ifMatch),
+    );
+    return this.amend(reply, command);
   }
 }
 

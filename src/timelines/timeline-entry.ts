@@ -19,9 +19,32 @@ export interface TimelineEntry {
   readonly locations: readonly Participant<LocationRole>[];
   readonly details: Details;
   readonly sources: readonly Source[];
-  readonly disputes: readonly unknown[];
+  readonly disputes: readonly Dispute[];
   readonly revision: number;
   readonly recordedAt: string;
   readonly correctedAt: string | null;
+  readonly corrections: readonly Correction[];
   readonly retracted: boolean;
+  readonly retraction: { readonly reason: string; readonly recordedAt: string } | null;
 }
+
+/** A sourced claim that contradicts the recorded value of a field. */
+export interface Dispute {
+  readonly field: string;
+  readonly recordedValue: unknown;
+  readonly claimedValue: unknown;
+  readonly source: Source;
+  readonly note: string | null;
+  readonly recordedAt: string;
+}
+
+export interface Correction {
+  readonly fields: readonly string[];
+  readonly reason: string;
+  readonly source: Source | null;
+  readonly recordedAt: string;
+  readonly recordedBy: string;
+}
+
+/** What happened to an entry, as the changes feed reports it. */
+export type ChangeKind = 'added' | 'corrected' | 'disputed' | 'source_added' | 'retracted';

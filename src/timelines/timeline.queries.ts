@@ -1,6 +1,12 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { TimelineEntry } from './timeline-entry.js';
-import { type Subject, type TimelineFilter, type TimelinePage, TimelineReader } from './timeline.reader.js';
+import {
+  type ChangesPage,
+  type Subject,
+  type TimelineFilter,
+  type TimelinePage,
+  TimelineReader,
+} from './timeline.reader.js';
 
 export class GetTimeline extends Query<TimelinePage> {
   constructor(
@@ -12,8 +18,23 @@ export class GetTimeline extends Query<TimelinePage> {
   }
 }
 
+export class GetTimelineChanges extends Query<ChangesPage> {
+  constructor(
+    readonly subject: Subject,
+    readonly id: string,
+    readonly since: string,
+    readonly limit: number,
+    readonly cursor?: string,
+  ) {
+    super();
+  }
+}
+
 export class GetIncident extends Query<TimelineEntry> {
-  constructor(readonly incidentId: string) {
+  constructor(
+    readonly incidentId: string,
+    readonly asOf?: string,
+  ) {
     super();
   }
 }
@@ -27,11 +48,22 @@ export class GetTimelineHandler implements IQueryHandler<GetTimeline> {
   }
 }
 
+@QueryHandler(GetTimelineChanges)
+export class GetTimelineChangesHandler implements IQueryHandler<GetTimelineChanges> {
+  constructor(private readonly reader: TimelineReader) {}
+
+  execute(query: GetTimelineChanges): Promise<ChangesPage> {
+    return Promise.resolve(
+      this.reader.changes(query.subject, query.id, query.since, query.limit, query.cursor),
+    );
+  }
+}
+
 @QueryHandler(GetIncident)
 export class GetIncidentHandler implements IQueryHandler<GetIncident> {
   constructor(private readonly reader: TimelineReader) {}
 
   execute(query: GetIncident): Promise<TimelineEntry> {
-    return Promise.resolve(this.reader.incident(query.incidentId));
+    return Promise.resolve(this.reader.incident(query.incidentId, query.asOf));
   }
 }

@@ -4,7 +4,7 @@ import { parsePartialDate } from '../common/partial-date.js';
 import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { TimelineEntry } from './timeline-entry.js';
+import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 
 export type Subject = 'actor' | 'location';
 
@@ -16,11 +16,31 @@ export interface TimelineFilter {
   readonly order: 'asc' | 'desc';
   readonly limit: number;
   readonly cursor?: string;
+  /** An instant (ISO 8601, UTC): answer as the service would have answered then. */
+  readonly asOf?: string;
+  readonly includeRetracted?: boolean;
 }
 
 export interface TimelinePage {
   readonly subject: { readonly id: string; readonly name: string; readonly kind: string | null };
+  readonly asOf: string | null;
   readonly entries: readonly TimelineEntry[];
+  readonly nextCursor: string | null;
+}
+
+export interface TimelineChange {
+  readonly incidentId: string;
+  readonly change: ChangeKind;
+  readonly revision: number;
+  readonly recordedAt: string;
+  /** The entry as it stood right after this change. */
+  readonly entry: TimelineEntry;
+}
+
+export interface ChangesPage {
+  readonly subject: TimelinePage['subject'];
+  readonly since: string;
+  readonly changes: readonly TimelineChange[];
   readonly nextCursor: string | null;
 }
 
@@ -29,23 +49,35 @@ const TABLES = {
   location: { timeline: 'location_timeline', key: 'location_id', registry: 'locations' },
 } as const;
 
+/** Rows visible at an instant: opened at or before it and not closed by then. */
+function versionAt(alias: string, asOf: string | undefined, params: (string | number)[]): string {
+  if (asOf === undefined) return `${alias}.recorded_to IS NULL`;
+  params.push(asOf, asOf);
+  return `${alias}.recorded_from <= ? AND (${alias}.recorded_to IS NULL OR ${alias}.recorded_to > ?)`;
+}
+
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
 @Injectable()
 export class TimelineReader {
   constructor(private readonly readStore: ReadStore) {}
 
-  page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const { timeline, key, registry } = TABLES[subject];
-    const db = this.readStore;
-    const found = db
+  private subject(subject: Subject, id: string): TimelinePage['subject'] {
+    const { key, registry } = TABLES[subject];
+    const found = this.readStore
       .prepare<[string], { name: string; kind: string | null }>(
         `SELECT name, kind FROM ${registry} WHERE ${key} = ?`,
       )
       .get(id);
     if (!found) throw new NotFoundError(subject, id);
+    return { id, name: found.name, kind: found.kind };
+  }
 
-    const where = [`t.${key} = ?`];
+  page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
+    const { timeline, key } = TABLES[subject];
+    const found = this.subject(subject, id);
     const params: (string | number)[] = [id];
+    const where = [`t.${key} = ?`, versionAt('t', filter.asOf, params)];
+    if (filter.includeRetracted !== true) where.push('t.retracted = 0');
     const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
     const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
     if (from && to && to.lastDay < from.firstDay) {
@@ -74,27 +106,77 @@ export class TimelineReader {
       where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
       params.push(cursor.day, cursor.seq);
     }
-    const rows = db
+    const rows = this.readStore
       .prepare<(string | number)[], { doc: string; first_day: string; seq: number }>(
-        `SELECT i.doc, t.first_day, t.seq FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id
+        `SELECT i.doc, t.first_day, t.seq FROM ${timeline} t
+         JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
          WHERE ${where.join(' AND ')} ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
       )
       .all(...params, filter.limit + 1);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      subject: { id, name: found.name, kind: found.kind },
+      subject: found,
+      asOf: filter.asOf ?? null,
       entries: page.map((row) => JSON.parse(row.doc) as TimelineEntry),
       nextCursor:
         rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };
   }
 
-  /** The current state of one incident. */
-  incident(incidentId: string): TimelineEntry {
+  /** Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. */
+  changes(subject: Subject, id: string, since: string, limit: number, cursor?: string): ChangesPage {
+    const { timeline, key } = TABLES[subject];
+    const found = this.subject(subject, id);
+    const params: (string | number)[] = [id, since];
+    let after = '';
+    if (cursor !== undefined) {
+      const position = decodeCursor(cursor);
+      after = 'AND (t.recorded_from, t.seq, t.revision) > (?, ?, ?)';
+      params.push(position.day, position.seq, position.revision ?? -1);
+    }
+    const rows = this.readStore
+      .prepare<
+        (string | number)[],
+        { doc: string; change: ChangeKind; revision: number; recorded_from: string; seq: number }
+      >(
+        `SELECT i.doc, i.change, i.revision, t.recorded_from, t.seq FROM ${timeline} t
+         JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
+         WHERE t.${key} = ? AND t.recorded_from > ? ${after}
+         ORDER BY t.recorded_from, t.seq, t.revision LIMIT ?`,
+      )
+      .all(...params, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      subject: found,
+      since,
+      changes: page.map((row) => {
+        const entry = JSON.parse(row.doc) as TimelineEntry;
+        return {
+          incidentId: entry.incidentId,
+          change: row.change,
+          revision: row.revision,
+          recordedAt: row.recorded_from,
+          entry,
+        };
+      }),
+      // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ day: last.recorded_from, seq: last.seq, revision: last.revision })
+          : null,
+    };
+  }
+
+  /** One incident, current or as of an instant. */
+  incident(incidentId: string, asOf?: string): TimelineEntry {
+    const params: (string | number)[] = [incidentId];
     const row = this.readStore
-      .prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE incident_id = ?')
-      .get(incidentId);
+      .prepare<(string | number)[], { doc: string }>(
+        `SELECT i.doc FROM incidents i WHERE i.incident_id = ? AND ${versionAt('i', asOf, params)}`,
+      )
+      .get(...params);
     if (!row) throw new NotFoundError('incident', incidentId);
     return JSON.parse(row.doc) as TimelineEntry;
   }

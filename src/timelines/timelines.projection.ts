@@ -1,100 +1,147 @@
 import type Database from 'better-sqlite3';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
-import type { IncidentFacts } from '../incidents/incident.js';
-import { INCIDENT_EVENT_TYPES, KIND_OF_REPORT, type IncidentReported } from '../incidents/incident.events.js';
+import {
+  INCIDENT_EVENT_TYPES,
+  isIncidentReported,
+  type IncidentEvent,
+} from '../incidents/incident.events.js';
 import type { Projection } from '../projections/projection.js';
-import type { TimelineEntry } from './timeline-entry.js';
+import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
+import { amendedEntry, reportedEntry } from './timeline-entry.evolve.js';
 
-type Statement = Database.Statement;
+type Statement = Database.Statement<unknown[]>;
+
+const TIMELINE_COLUMNS = `incident_id TEXT NOT NULL, revision INTEGER NOT NULL,
+  recorded_from TEXT NOT NULL, recorded_to TEXT, roles TEXT NOT NULL, kind TEXT NOT NULL,
+  first_day TEXT NOT NULL, last_day TEXT NOT NULL, seq INTEGER NOT NULL, retracted INTEGER NOT NULL`;
+
+function timelineTable(table: string, key: string): string {
+  return `
+    CREATE TABLE IF NOT EXISTS ${table} (${key} TEXT NOT NULL, ${TIMELINE_COLUMNS},
+      PRIMARY KEY (${key}, incident_id, revision)) STRICT, WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ${table}_current ON ${table} (${key}, first_day, seq) WHERE recorded_to IS NULL;
+    CREATE INDEX IF NOT EXISTS ${table}_as_of ON ${table} (${key}, first_day, seq, recorded_from);
+    CREATE INDEX IF NOT EXISTS ${table}_open ON ${table} (incident_id) WHERE recorded_to IS NULL;
+    CREATE INDEX IF NOT EXISTS ${table}_changes ON ${table} (${key}, recorded_from);`;
+}
 
 /**
- * Incidents (current state) and the actor and location timelines. One projection owns the three
- * tables, so a timeline row and the incident it points at are always committed together.
+ * Incidents and the actor and location timelines, bitemporal: every event on an incident closes
+ * the current version of its rows (`recorded_to`) and opens a new one (`recorded_from`), so a query
+ * "as of" an instant is the same indexed read as a current one. One projection owns the three
+ * tables, so a timeline row and the incident version it joins are always committed together.
  * `seq` is the position of the report: a stable tie-break for entries on the same day.
  */
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
   readonly version = 1;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
-  private statements: { incident: Statement; actor: Statement; location: Statement } | undefined;
   private db: Database.Database | undefined;
+  private statements:
+    | {
+        incident: Statement;
+        actor: Statement;
+        location: Statement;
+        current: Database.Statement<[string], { doc: string; seq: number }>;
+        close: Statement[];
+      }
+    | undefined;
 
   init(db: Database.Database): void {
     this.db = db;
     db.exec(`
       CREATE TABLE IF NOT EXISTS incidents (
-        incident_id TEXT PRIMARY KEY, kind TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
-        seq INTEGER NOT NULL, revision INTEGER NOT NULL, doc TEXT NOT NULL) STRICT;
-      CREATE TABLE IF NOT EXISTS actor_timeline (
-        actor_id TEXT NOT NULL, incident_id TEXT NOT NULL, roles TEXT NOT NULL, kind TEXT NOT NULL,
-        first_day TEXT NOT NULL, last_day TEXT NOT NULL, seq INTEGER NOT NULL,
-        PRIMARY KEY (actor_id, incident_id)) STRICT, WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS actor_timeline_by_date ON actor_timeline (actor_id, first_day, seq);
-      CREATE TABLE IF NOT EXISTS location_timeline (
-        location_id TEXT NOT NULL, incident_id TEXT NOT NULL, roles TEXT NOT NULL, kind TEXT NOT NULL,
-        first_day TEXT NOT NULL, last_day TEXT NOT NULL, seq INTEGER NOT NULL,
-        PRIMARY KEY (location_id, incident_id)) STRICT, WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS location_timeline_by_date ON location_timeline (location_id, first_day, seq);
+        incident_id TEXT NOT NULL, revision INTEGER NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT,
+        change TEXT NOT NULL, kind TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
+        seq INTEGER NOT NULL, retracted INTEGER NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (incident_id, revision)) STRICT;
+      ${timelineTable('actor_timeline', 'actor_id')}
+      ${timelineTable('location_timeline', 'location_id')}
     `);
+    const insertRow = (table: string, key: string): Statement =>
+      db.prepare(
+        `INSERT INTO ${table} (${key}, incident_id, revision, recorded_from, recorded_to, roles, kind, first_day, last_day, seq, retracted)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      );
     this.statements = {
       incident: db.prepare(
-        `INSERT INTO incidents (incident_id, kind, first_day, last_day, seq, revision, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING`,
+        `INSERT INTO incidents (incident_id, revision, recorded_from, recorded_to, change, kind, first_day, last_day, seq, retracted, doc)
+         VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
-      actor: db.prepare(
-        `INSERT INTO actor_timeline (actor_id, incident_id, roles, kind, first_day, last_day, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ),
-      location: db.prepare(
-        `INSERT INTO location_timeline (location_id, incident_id, roles, kind, first_day, last_day, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      actor: insertRow('actor_timeline', 'actor_id'),
+      location: insertRow('location_timeline', 'location_id'),
+      current: db.prepare('SELECT doc, seq FROM incidents WHERE incident_id = ? AND recorded_to IS NULL'),
+      close: ['incidents', 'actor_timeline', 'location_timeline'].map((table) =>
+        db.prepare(`UPDATE ${table} SET recorded_to = ? WHERE incident_id = ? AND recorded_to IS NULL`),
       ),
     };
   }
 
   apply(event: RecordedEvent): void {
     if (!this.statements) throw new Error('timelines projection used before init');
-    const reported = event as unknown as RecordedEvent & IncidentReported;
-    const facts: IncidentFacts = reported.data;
-    const kind = KIND_OF_REPORT[reported.type];
-    const on = parsePartialDate(facts.occurred.on);
-    const until = facts.occurred.until === undefined ? undefined : parsePartialDate(facts.occurred.until);
-    if (!on) throw new Error(`incident ${facts.incidentId} has an invalid date ${facts.occurred.on}`);
+    const incidentEvent = event as RecordedEvent & IncidentEvent;
+    if (isIncidentReported(incidentEvent)) {
+      this.write(reportedEntry(incidentEvent), 'added', Number(event.position), event.metadata.recordedAt);
+      return;
+    }
+    const incidentId = incidentEvent.data.incidentId;
+    const current = this.statements.current.get(incidentId);
+    if (!current) throw new Error(`${event.type} for incident ${incidentId}, which has no report`);
+    const { entry, change } = amendedEntry(JSON.parse(current.doc) as TimelineEntry, incidentEvent);
+    for (const close of this.statements.close) close.run(event.metadata.recordedAt, incidentId);
+    this.write(entry, change, current.seq, event.metadata.recordedAt);
+  }
+
+  private write(entry: TimelineEntry, change: ChangeKind, seq: number, recordedAt: string): void {
+    if (!this.statements) return;
+    const on = parsePartialDate(entry.occurred.on);
+    if (!on) throw new Error(`incident ${entry.incidentId} has an invalid date ${entry.occurred.on}`);
+    const until = entry.occurred.until === null ? undefined : parsePartialDate(entry.occurred.until);
     const firstDay = on.firstDay;
     const lastDay = until?.lastDay ?? on.lastDay;
-    const seq = Number(event.position);
-    const entry: TimelineEntry = {
-      incidentId: facts.incidentId,
-      kind,
-      occurred: { on: facts.occurred.on, until: facts.occurred.until ?? null, precision: on.precision },
-      title: facts.title,
-      summary: facts.summary ?? null,
-      actors: facts.actors,
-      locations: facts.locations,
-      details: facts.details,
-      sources: facts.sources,
-      disputes: [],
-      revision: Number(event.revision),
-      recordedAt: event.metadata.recordedAt,
-      correctedAt: null,
-      retracted: false,
-    };
+    const retracted = entry.retracted ? 1 : 0;
     const { incident, actor, location } = this.statements;
+    const id = entry.incidentId;
     incident.run(
-      facts.incidentId,
-      kind,
+      id,
+      entry.revision,
+      recordedAt,
+      change,
+      entry.kind,
       firstDay,
       lastDay,
       seq,
-      Number(event.revision),
+      retracted,
       JSON.stringify(entry),
     );
-    for (const [id, roles] of rolesById(facts.actors)) {
-      actor.run(id, facts.incidentId, roles, kind, firstDay, lastDay, seq);
+    for (const [actorId, roles] of rolesById(entry.actors)) {
+      actor.run(
+        actorId,
+        id,
+        entry.revision,
+        recordedAt,
+        roles,
+        entry.kind,
+        firstDay,
+        lastDay,
+        seq,
+        retracted,
+      );
     }
-    for (const [id, roles] of rolesById(facts.locations)) {
-      location.run(id, facts.incidentId, roles, kind, firstDay, lastDay, seq);
+    for (const [locationId, roles] of rolesById(entry.locations)) {
+      location.run(
+        locationId,
+        id,
+        entry.revision,
+        recordedAt,
+        roles,
+        entry.kind,
+        firstDay,
+        lastDay,
+        seq,
+        retracted,
+      );
     }
   }
 

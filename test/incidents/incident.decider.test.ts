@@ -1,4 +1,4 @@
-import { ConflictError, DomainValidationError } from '../../src/common/errors.js';
+import { ConflictError, DomainValidationError, NotFoundError } from '../../src/common/errors.js';
 import type { IncidentFacts, IncidentInput } from '../../src/incidents/incident.js';
 import { decide, evolve, initialState, type IncidentCommand } from '../../src/incidents/incident.decider.js';
 import type { IncidentEvent } from '../../src/incidents/incident.events.js';
@@ -142,6 +142,94 @@ describe('incident decider', () => {
       status: 'recorded',
       incidentId: facts.incidentId,
       kind: 'statement',
+      facts,
+    });
+  });
+});
+
+describe('amending an incident', () => {
+  const reported: IncidentEvent = { type: 'EnvoyTourReported', data: facts };
+  const source = { publisher: 'Desk' };
+  const id = facts.incidentId;
+  const correct = (changes: object): IncidentCommand => ({
+    type: 'CorrectIncident',
+    data: { changes, resolved: changes, reason: 'wrong month' },
+  });
+
+  it('a correction is recorded with its reason', () => {
+    given([reported])
+      .when(correct({ occurred: { on: '2023-10' } }))
+      .then([
+        {
+          type: 'IncidentCorrected',
+          data: { incidentId: id, changes: { occurred: { on: '2023-10' } }, reason: 'wrong month' },
+        },
+      ]);
+  });
+
+  it('a correction is checked against the kind rules on the corrected whole', () => {
+    given([reported])
+      .when(correct({ actors: [{ id: 'china', role: 'on_behalf_of' }] }))
+      .thenThrows(DomainValidationError, /changes.actors: an envoy tour needs an actor with role envoy/);
+    given([reported])
+      .when(correct({ details: { trucks: 3 } }))
+      .thenThrows(DomainValidationError, /changes.details.trucks/);
+    given([reported])
+      .when(correct({}))
+      .thenThrows(DomainValidationError, /at least one field/);
+  });
+
+  it('nothing can be amended before it is recorded', () => {
+    given([])
+      .when(correct({ title: 'x' }))
+      .thenThrows(NotFoundError);
+  });
+
+  it('a retracted incident cannot be corrected, disputed or retracted again', () => {
+    const retracted: IncidentEvent = {
+      type: 'IncidentRetracted',
+      data: { incidentId: id, reason: 'duplicate' },
+    };
+    given([reported, retracted])
+      .when(correct({ title: 'x' }))
+      .thenThrows(ConflictError, /retracted/);
+    given([reported, retracted])
+      .when({ type: 'RetractIncident', data: { reason: 'again' } })
+      .thenThrows(ConflictError);
+    given([reported, retracted])
+      .when({ type: 'DisputeIncident', data: { field: 'title', claimedValue: 'y', source } })
+      .thenThrows(ConflictError);
+  });
+
+  it('a dispute names a field the kind has', () => {
+    given([reported])
+      .when({ type: 'DisputeIncident', data: { field: 'occurred.on', claimedValue: '2023-10', source } })
+      .then([
+        {
+          type: 'IncidentDisputed',
+          data: { incidentId: id, field: 'occurred.on', claimedValue: '2023-10', source },
+        },
+      ]);
+    given([reported])
+      .when({ type: 'DisputeIncident', data: { field: 'details.trucks', claimedValue: 14, source } })
+      .thenThrows(DomainValidationError, /must be one of/);
+  });
+
+  it('sources and retractions are recorded; evolve folds corrections and sources into the facts', () => {
+    given([reported])
+      .when({ type: 'AddIncidentSource', data: { source } })
+      .then([{ type: 'IncidentSourceAdded', data: { incidentId: id, source } }]);
+    const state = [
+      reported,
+      {
+        type: 'IncidentCorrected',
+        data: { incidentId: id, changes: { title: 'New title' }, reason: 'typo' },
+      },
+      { type: 'IncidentSourceAdded', data: { incidentId: id, source } },
+    ].reduce((s, e) => evolve(s, e as IncidentEvent), initialState());
+    expect(state).toMatchObject({
+      status: 'recorded',
+      facts: { title: 'New title', sources: [...facts.sources, source] },
     });
   });
 });

@@ -127,7 +127,7 @@ describe('timeline projections, replayed from logs', () => {
       ['location', 'gaza-strip'],
       ['actor', 'un'],
     ] as const) {
-      expect(second.timeline(...subject)).toEqual(first.timeline(...subject));
+      expect(second.timeline(subject[0], subject[1])).toEqual(first.timeline(subject[0], subject[1]));
     }
     await first.close();
     await second.close();
