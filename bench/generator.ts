@@ -389,7 +389,7 @@ export function* generateLog(options: LogOptions, registry: Registry): Generator
   const total = options.events;
   let emitted = 0;
   const metadata = (): EventMetadata => {
-    const id = rng.uuidV7(recordedAtMs(emitted, total));
+    const id = rng.uuidV4();
     return {
       recordedAt: new Date(recordedAtMs(emitted, total)).toISOString(),
       recordedBy: 'bench',
@@ -399,7 +399,8 @@ export function* generateLog(options: LogOptions, registry: Registry): Generator
     };
   };
   const event = (type: string, data: unknown): NewEvent => {
-    const e = { id: rng.uuidV7(recordedAtMs(emitted, total)), type, data, metadata: metadata() };
+    // Event ids are random (v4) like the server's; incident ids are time-ordered (v7) like the recorder's.
+    const e = { id: rng.uuidV4(), type, data, metadata: metadata() };
     emitted += 1;
     return e;
   };

@@ -30,15 +30,32 @@ function assertLoopback(url: string): void {
 /** Runs autocannon; requests rotate through `options.requests`. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   assertLoopback(options.url);
-  const instance = autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.seconds,
-    ...(options.maxRequests === undefined ? {} : { amount: options.maxRequests }),
-    timeout: 30,
-    requests: options.requests,
+  let finish: (error: unknown, result: autocannon.Result) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    finish = (error, result) => {
+      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      else resolve(result);
+    };
   });
-  // `amount` overrides `duration` in autocannon: keep a hard time bound anyway.
+  const instance = autocannon(
+    {
+      url: options.url,
+      connections: options.connections,
+      duration: options.seconds,
+      timeout: 30,
+      requests: options.requests,
+    },
+    (error, result) => {
+      finish(error, result);
+    },
+  );
+  // autocannon's `amount` would override `duration`; count responses instead so both bounds hold.
+  let responses = 0;
+  const max = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  instance.on('response', () => {
+    responses += 1;
+    if (responses === max) instance.stop();
+  });
   const guard = setTimeout(
     () => {
       instance.stop();
@@ -46,10 +63,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     options.seconds * 1000 + 5000,
   );
   try {
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      instance.on('done', resolve);
-      instance.on('error', reject);
-    });
+    const result = await done;
     const codes: Record<string, number> = {};
     for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) codes[code] = stat.count ?? 0;
     const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];

@@ -71,6 +71,17 @@ export class Rng {
     return items;
   }
 
+  /** A UUID in the v4 layout (random), as the server's EventWriter gives every event. */
+  uuidV4(): string {
+    const hex = (n: number): string => n.toString(16).padStart(8, '0');
+    const a = hex(this.nextUint32());
+    const b = hex(this.nextUint32());
+    const c = hex(this.nextUint32());
+    const d = hex(this.nextUint32());
+    const variant = (8 + (this.nextUint32() & 3)).toString(16);
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+  }
+
   /** A UUID in the v7 layout (time-ordered) with the given millisecond timestamp and seeded bits. */
   uuidV7(unixMs: number): string {
     const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');

@@ -71,10 +71,10 @@ function plan(): Plan {
     seed: Number(values.seed),
     appendBatch: 1000,
     loadSeconds: quick ? 3 : 10,
-    batchIncidents: quick ? 5_000 : 20_000,
+    batchIncidents: quick ? 2_000 : 20_000,
     batchSize: 500,
     singlePostSeconds: quick ? 3 : 10,
-    singlePostMax: quick ? 10_000 : 40_000,
+    singlePostMax: quick ? 10_000 : 50_000,
     connections: 32,
     keep: values.keep,
     profileDir: values.profile ? join(RESULTS, 'profiles') : undefined,
@@ -147,6 +147,7 @@ async function appendPhase(p: Plan, path: string): Promise<AppendPhase> {
 
 interface RebuildPhase {
   readonly caughtUp: boolean;
+  readonly state: string;
   readonly events: number;
   readonly ms: number;
   readonly eventsPerSec: number;
