@@ -104,7 +104,10 @@ function uniqueName(rng: Rng, taken: Set<string>, make: () => string): { id: str
 export function buildRegistry(rng: Rng, scale = 1): Registry {
   const n = (full: number): number => Math.max(3, Math.round(full * scale));
   const taken = new Set<string>();
-  const actor = (kind: ActorKind, make: () => string): ActorEntry => ({ ...uniqueName(rng, taken, make), kind });
+  const actor = (kind: ActorKind, make: () => string): ActorEntry => ({
+    ...uniqueName(rng, taken, make),
+    kind,
+  });
   const actors = {
     state: Array.from({ length: n(200) }, () => actor('state', () => `Republic of ${word(rng, 2, 3)}`)),
     person: Array.from({ length: n(3500) }, () =>
@@ -245,9 +248,14 @@ export function drawIncident(rng: Rng, pop: Popularity, recordedMs: number): Dra
     : Math.max(START_MS, recordedMs - rng.int(10) * DAY_MS);
   const day = isoDay(occurredMs);
   const precision = rng.next();
-  const on = kind === 'envoy_tour' || precision < 0.85 ? day : precision < 0.95 ? day.slice(0, 7) : day.slice(0, 4);
+  const on =
+    kind === 'envoy_tour' || precision < 0.85 ? day : precision < 0.95 ? day.slice(0, 7) : day.slice(0, 4);
   const occurred: { on: string; until?: string } = { on };
-  const actor = (e: ActorEntry, role: ActorRole): Participant<ActorRole> => ({ id: e.id, name: e.name, role });
+  const actor = (e: ActorEntry, role: ActorRole): Participant<ActorRole> => ({
+    id: e.id,
+    name: e.name,
+    role,
+  });
   const place = (e: LocationEntry, role: LocationRole): Participant<LocationRole> => ({
     id: e.id,
     name: e.name,

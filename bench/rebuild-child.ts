@@ -26,7 +26,7 @@ function appProjections(eventStorePath: string, readStorePath: string): Projecti
     DATELINE_READ_STORE: readStorePath,
     DATELINE_DEMO_DATA: 'false',
   });
-  const providers = (AppModule.forRoot(config).providers ?? []) as Provider[];
+  const providers: Provider[] = AppModule.forRoot(config).providers ?? [];
   for (const provider of providers) {
     if (
       typeof provider === 'object' &&

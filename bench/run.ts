@@ -70,7 +70,7 @@ function plan(): Plan {
     quick,
     seed: Number(values.seed),
     appendBatch: 1000,
-    loadSeconds: quick ? 3 : 10,
+    loadSeconds: quick ? 2 : 10,
     batchIncidents: quick ? 2_000 : 20_000,
     batchSize: 500,
     singlePostSeconds: quick ? 3 : 10,
@@ -159,7 +159,9 @@ interface RebuildPhase {
 /** Phase 2: a fresh read store built from position 0 by the projection runner, in its own process. */
 function rebuildPhase(p: Plan, logPath: string, readStorePath: string): Promise<RebuildPhase> {
   const args = [
-    ...(p.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${p.profileDir}`, '--cpu-prof-name=rebuild.cpuprofile'] : []),
+    ...(p.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${p.profileDir}`, '--cpu-prof-name=rebuild.cpuprofile']
+      : []),
     REBUILD_CHILD,
     logPath,
     readStorePath,
@@ -191,7 +193,7 @@ interface ProbeResult {
 async function probe(url: string, path: string): Promise<ProbeResult> {
   const res = await fetch(`${url}${path}`);
   const text = await res.text();
-  let detail = '';
+  let detail: string;
   try {
     const body = JSON.parse(text) as { entries?: unknown[]; errors?: { field: string; message: string }[] };
     detail = body.entries
@@ -288,7 +290,9 @@ async function main(): Promise<void> {
       unit: 'events/s',
       value: append.eventsPerSec,
     });
-    log(`  ${append.eventsPerSec.toLocaleString('en-US')} events/s (${append.seconds.toFixed(1)} s in appends)`);
+    log(
+      `  ${append.eventsPerSec.toLocaleString('en-US')} events/s (${append.seconds.toFixed(1)} s in appends)`,
+    );
 
     // 2. rebuild
     log('phase 2: rebuild of all projections in a child process');
@@ -329,7 +333,13 @@ async function main(): Promise<void> {
     const readyAt = await waitUntilReady(server.url, 5 * 60_000);
     const coldStartMs = round(readyAt - server.spawnedAt);
     raw.coldStart = { ms: coldStartMs, url: server.url };
-    figure({ key: 'coldStartMs', phase: 'cold start to /health/ready', label: 'time', unit: 'ms', value: coldStartMs });
+    figure({
+      key: 'coldStartMs',
+      phase: 'cold start to /health/ready',
+      label: 'time',
+      unit: 'ms',
+      value: coldStartMs,
+    });
     log(`  ready after ${coldStartMs} ms`);
 
     // 4. reads
@@ -363,7 +373,13 @@ async function main(): Promise<void> {
           : `HTTP ${read.probe.status}: ${read.probe.detail}`;
       const value = (pick: (l: LoadResult) => number): number | null => (read.load ? pick(read.load) : null);
       const base = { phase, ...(missing ? { reason: missing } : {}) };
-      figure({ ...base, key: `${prefix}Rps`, label: 'requests/s', unit: 'req/s', value: value((l) => l.rps) });
+      figure({
+        ...base,
+        key: `${prefix}Rps`,
+        label: 'requests/s',
+        unit: 'req/s',
+        value: value((l) => l.rps),
+      });
       figure({ ...base, key: `${prefix}P50Ms`, label: 'p50', unit: 'ms', value: value((l) => l.p50Ms) });
       figure({ ...base, key: `${prefix}P99Ms`, label: 'p99', unit: 'ms', value: value((l) => l.p99Ms) });
       log(

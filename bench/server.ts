@@ -60,8 +60,8 @@ export async function startServer(
         resolve(match[1].replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1'));
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((how) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${how}) before listening:\n${output.slice(-2000)}`));

@@ -21,6 +21,8 @@ class ProjectionFailedError extends Error {
 }
 
 const BATCH = 2000;
+/** Page cache of the read-store connection, in KiB. */
+const READ_STORE_CACHE_KIB = 64 * 1024;
 const MAX_BACKOFF_MS = 5000;
 
 /**
@@ -46,6 +48,11 @@ export class ProjectionRunner {
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
   ) {
     const db = readStore.db;
+    // Projections write timeline rows into several indexes at scattered keys (one insertion point
+    // per actor and location). With SQLite's default 2 MB page cache every such insert re-reads
+    // and re-writes pages; a cache that holds the hot index pages makes catch-up CPU-bound instead
+    // of I/O-bound. Bounded, so a rebuild stays within its memory bar. See docs/decisions/0006.
+    db.pragma(`cache_size = -${READ_STORE_CACHE_KIB}`);
     db.exec(`CREATE TABLE IF NOT EXISTS projection_checkpoints (
       name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL) STRICT`);
     const read = db.prepare<[string], { version: number; position: number }>(
