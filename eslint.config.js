@@ -15,7 +15,7 @@ export default tseslint.config(
         { allowNumber: true, allowBoolean: true },
       ],
       '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Async generators over synchronous SQLite reads are async by contract, not by awaiting.
       '@typescript-eslint/require-await': 'off',
       // NestJS declares its option bags as classes; passing object literals is the documented use.

@@ -10,17 +10,18 @@ import type { Provider } from '@nestjs/common';
 import { AppModule } from '../src/app.module.js';
 import { loadConfig } from '../src/config/config.js';
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store.js';
-import { PROJECTIONS, type Projection } from '../src/projections/projection.js';
+import { PROJECTIONS, type ProjectionFactory } from '../src/projections/projection.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { ReadStore } from '../src/projections/read-store.js';
 import { RegistryProjection } from '../src/registry/registry.projection.js';
 import { TimelinesProjection } from '../src/timelines/timelines.projection.js';
 
 /**
- * The projections exactly as the app module builds them, so a projection added there is rebuilt
- * here too; the known list is the fallback if the provider ever needs injected dependencies.
+ * The projection factories exactly as the app module registers them, so a projection added there
+ * is rebuilt here too; the known list is the fallback if the provider ever needs injected
+ * dependencies.
  */
-function appProjections(eventStorePath: string, readStorePath: string): Projection[] {
+function appProjections(eventStorePath: string, readStorePath: string): ProjectionFactory[] {
   const config = loadConfig({
     DATELINE_EVENT_STORE: `sqlite:${eventStorePath}`,
     DATELINE_READ_STORE: readStorePath,
@@ -28,17 +29,14 @@ function appProjections(eventStorePath: string, readStorePath: string): Projecti
   });
   const providers: Provider[] = AppModule.forRoot(config).providers ?? [];
   for (const provider of providers) {
-    if (
-      typeof provider === 'object' &&
-      'provide' in provider &&
-      provider.provide === PROJECTIONS &&
-      'useFactory' in provider &&
-      (provider.inject ?? []).length === 0
-    ) {
-      return (provider.useFactory as () => Projection[])();
+    if (typeof provider !== 'object' || !('provide' in provider) || provider.provide !== PROJECTIONS)
+      continue;
+    if ('useValue' in provider) return provider.useValue as ProjectionFactory[];
+    if ('useFactory' in provider && (provider.inject ?? []).length === 0) {
+      return (provider.useFactory as () => ProjectionFactory[])();
     }
   }
-  return [new RegistryProjection(), new TimelinesProjection()];
+  return [() => new RegistryProjection(), () => new TimelinesProjection()];
 }
 
 function peakRssMb(): number {
@@ -49,11 +47,11 @@ function peakRssMb(): number {
 async function main(): Promise<void> {
   const [eventStorePath, readStorePath] = process.argv.slice(2);
   if (!eventStorePath || !readStorePath) throw new Error('usage: rebuild-child <event-store> <read-store>');
-  const projections = appProjections(eventStorePath, readStorePath);
+  const factories = appProjections(eventStorePath, readStorePath);
   const store = new SqliteEventStore({ path: eventStorePath });
   const readStore = new ReadStore(readStorePath);
   const head = await store.headPosition();
-  const runner = new ProjectionRunner(store, readStore, projections);
+  const runner = new ProjectionRunner(store, readStore, factories);
   const started = performance.now();
   runner.start();
   const caughtUp = await runner.waitFor(head, 30 * 60_000);
@@ -69,7 +67,7 @@ async function main(): Promise<void> {
     ms: Math.round(ms),
     eventsPerSec: Math.round(Number(head) / (ms / 1000)),
     peakRssMb: peakRssMb(),
-    projections: projections.map((p) => `${p.name}@${p.version}`),
+    projections: runner.names(),
     ...(status.failure ? { failure: status.failure } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -7,8 +7,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { READ_MODELS } from './read-models.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { AidFlowsController, GetAidFlowsHandler } from './aid-flows/aid-flows.controller.js';
+import { AidFlowsReader } from './aid-flows/aid-flows.reader.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
@@ -17,21 +22,26 @@ import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/ame
 import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
+import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
 import { HealthController } from './ops/health.controller.js';
 import { PROJECTIONS } from './projections/projection.js';
 import { ProjectionRunner } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
-import { RegisterHandler } from './registry/registry.commands.js';
-import { RegistryProjection } from './registry/registry.projection.js';
+import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
+import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
+import { RegistryController } from './registry/registry.controller.js';
+import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
+import { RegistryReader } from './registry/registry.reader.js';
 import { RegistryService } from './registry/registry.service.js';
+import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
+import { SearchReader } from './search/search.reader.js';
 import {
   GetIncidentHandler,
   GetTimelineChangesHandler,
   GetTimelineHandler,
 } from './timelines/timeline.queries.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
-import { TimelinesController } from './timelines/timelines.controller.js';
-import { TimelinesProjection } from './timelines/timelines.projection.js';
+import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
 
 /** Starts the projections (and the demo data) before the server listens; closes stores last. */
 @Injectable()
@@ -67,10 +77,20 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
-      controllers: [IncidentsController, IncidentsBatchController, TimelinesController, HealthController],
+      controllers: [
+        IncidentsController,
+        IncidentsBatchController,
+        TimelinesController,
+        TimelineChangesController,
+        HealthController,
+        AdminController,
+        AidFlowsController,
+        RegistryController,
+        SearchController,
+      ],
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
-        { provide: PROJECTIONS, useFactory: () => [new RegistryProjection(), new TimelinesProjection()] },
+        { provide: PROJECTIONS, useValue: READ_MODELS },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,
@@ -84,6 +104,19 @@ export class AppModule {
         GetIncidentHandler,
         DemoLoader,
         Lifecycle,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        RegistryReader,
+        AidFlowsReader,
+        GetAidFlowsHandler,
+        ListProjectionsHandler,
+        RebuildProjectionHandler,
+        ChangeRegistryHandler,
+        SearchRegistryHandler,
+        GetRegistryEntryHandler,
+        SearchReader,
+        SearchIncidentsHandler,
+        EntriesFormatInterceptor,
+        RecordsFormatInterceptor,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { DomainValidationError } from './common/errors.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
+import { setupOpenApi } from './openapi.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -56,6 +57,7 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
+  setupOpenApi(app);
   await app.init();
   return app;
 }

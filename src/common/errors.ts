@@ -26,7 +26,7 @@ export class DomainValidationError extends Error {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(
-    readonly resource: 'actor' | 'location' | 'incident',
+    readonly resource: 'actor' | 'location' | 'incident' | 'projection',
     readonly id: string,
   ) {
     super(`no ${resource} '${id}' is known`);

@@ -29,10 +29,19 @@ function httpProblem(error: HttpException): Problem {
   const body = error.getResponse();
   const problem: Problem = { type: 'about:blank', title: error.message, status };
   if (typeof body === 'object') {
-    const { errors, message, title, ...extensions } = body as Record<string, unknown>;
+    // `status` and `type` belong to the problem document; a body's own `status` (a health report's) is kept as `health`.
+    const {
+      errors,
+      message,
+      title,
+      status: own,
+      statusCode: _code,
+      error: _error,
+      type: _type,
+      ...extensions
+    } = body as Record<string, unknown>;
     Object.assign(problem, extensions);
-    delete problem.statusCode;
-    delete problem.error;
+    if (typeof own === 'string') problem.health = own;
     if (typeof title === 'string') problem.title = title;
     if (typeof message === 'string') problem.detail = message;
     else if (Array.isArray(message)) problem.detail = message.join('; ');

@@ -1,5 +1,6 @@
 import type { IncidentInput } from '../incidents/incident.js';
 import type { ActorRegistration, LocationRegistration } from '../registry/registry.commands.js';
+import type { RegistryKind } from '../registry/registry.events.js';
 
 /**
  * The demo record: what the reference article of 6 November 2023 reports, in Dateline's words.
@@ -24,7 +25,19 @@ export const DEMO_ACTORS: readonly ActorRegistration[] = [
 export const DEMO_LOCATIONS: readonly LocationRegistration[] = [
   { id: 'middle-east', name: 'Middle East', kind: 'region', coordinates: { lat: 29.3, lon: 42.5 } },
   { id: 'egypt', name: 'Egypt', kind: 'country', coordinates: { lat: 26.8, lon: 30.8 } },
-  { id: 'gaza-strip', name: 'Gaza Strip', kind: 'region', coordinates: { lat: 31.42, lon: 34.36 } },
+  {
+    id: 'palestinian-territories',
+    name: 'Palestinian territories',
+    kind: 'region',
+    coordinates: { lat: 31.95, lon: 35.23 },
+  },
+  {
+    id: 'gaza-strip',
+    name: 'Gaza Strip',
+    kind: 'region',
+    parentId: 'palestinian-territories',
+    coordinates: { lat: 31.42, lon: 34.36 },
+  },
   {
     id: 'rafah-crossing',
     name: 'Rafah crossing',
@@ -33,6 +46,19 @@ export const DEMO_LOCATIONS: readonly LocationRegistration[] = [
     coordinates: { lat: 31.2468, lon: 34.2598 },
   },
 ];
+
+/** Other names the article and the wires use, so mentions by them resolve to the same entry. */
+export const DEMO_ALIASES: readonly { kind: RegistryKind; id: string; alias: string }[] = [
+  { kind: 'actor', id: 'zhai-jun', alias: 'China’s special envoy on the Middle East' },
+  { kind: 'actor', id: 'zhai-jun', alias: 'Beijing’s special envoy' },
+  { kind: 'actor', id: 'un', alias: 'UN' },
+  { kind: 'actor', id: 'eu', alias: 'EU' },
+  { kind: 'location', id: 'gaza-strip', alias: 'Gaza' },
+  { kind: 'location', id: 'rafah-crossing', alias: 'Rafah border crossing' },
+];
+
+/** Who acts for whom: China's timeline with include=affiliates shows its envoy's work. */
+export const DEMO_AFFILIATIONS: readonly { id: string; with: string }[] = [{ id: 'zhai-jun', with: 'china' }];
 
 export const DEMO_INCIDENTS: readonly IncidentInput[] = [
   {

@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { systemContext } from '../event-store/event-writer.js';
 import { RecordIncidents } from '../incidents/record-incident.command.js';
-import { Register } from '../registry/registry.commands.js';
-import { DEMO_ACTORS, DEMO_INCIDENTS, DEMO_LOCATIONS } from './demo-data.js';
+import { ChangeRegistry, Register } from '../registry/registry.commands.js';
+import { DEMO_ACTORS, DEMO_AFFILIATIONS, DEMO_ALIASES, DEMO_INCIDENTS, DEMO_LOCATIONS } from './demo-data.js';
 
 /** Records the demo data into an empty log, through the same commands as any other write. */
 @Injectable()
@@ -24,6 +24,12 @@ export class DemoLoader {
       await this.commands.execute(new Register({ type: 'actor', ...actor }, context));
     for (const location of DEMO_LOCATIONS) {
       await this.commands.execute(new Register({ type: 'location', ...location }, context));
+    }
+    for (const { kind, id, alias } of DEMO_ALIASES) {
+      await this.commands.execute(new ChangeRegistry({ type: 'AddAlias', kind, id, alias }, context));
+    }
+    for (const affiliation of DEMO_AFFILIATIONS) {
+      await this.commands.execute(new ChangeRegistry({ type: 'Affiliate', ...affiliation }, context));
     }
     await this.commands.execute(new RecordIncidents(DEMO_INCIDENTS, context));
     this.logger.log(`recorded ${DEMO_INCIDENTS.length} demo incidents from the reference article`);

@@ -1,18 +1,21 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { Query as CqrsQuery, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from './event-store.js';
 
 export class EventsQueryDto {
+  @ApiPropertyOptional({ minimum: 0, description: 'read events after this log position', example: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   after?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -60,10 +63,16 @@ async function* lines(events: AsyncIterable<RecordedEvent>): AsyncGenerator<stri
 }
 
 @Controller('v1/events')
+@ApiTags('events')
 export class EventsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
+  @ApiOperation({ summary: 'The raw log as NDJSON, for export and replication' })
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({
+    description: 'one event per line: position, id, streamId, revision, type, data, metadata',
+  })
   async list(
     @Query() query: EventsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -74,6 +74,8 @@ interface ResolvedLike {
 const DEFAULT_BATCH = 1000;
 const HEAD_PAGE = 32;
 const STABLE_SUBSCRIPTION_MS = 30_000;
+/** Longer than an append may take, so replacing a client does not cut short the calls still on it. */
+const RETIRE_AFTER_MS = 30_000;
 /** gRPC codes that a retry will not cure: invalid argument, not found, permission denied, failed precondition, out of range, unimplemented, unauthenticated. */
 const PERMANENT_GRPC_CODES: ReadonlySet<number> = new Set([3, 5, 7, 9, 11, 12, 16]);
 
@@ -254,7 +256,7 @@ export class KurrentDbEventStore implements EventStore {
         if (isAborted(signal)) return;
         this.assertOpen();
         if (failure !== undefined && !isTransient(failure)) throw toStoreError(failure);
-        connection.failed(failure ?? new UnavailableError(undefined, 'subscription ended by the server'));
+        connection.replaceNext();
         // A subscription that lived a while before dropping starts the backoff over.
         failures = Date.now() - startedAt > STABLE_SUBSCRIPTION_MS ? 1 : failures + 1;
         const wait = this.backoff(failures);
@@ -382,19 +384,18 @@ export class KurrentDbEventStore implements EventStore {
 class ReplaceableClient {
   private client: KurrentDBClient;
   private broken = false;
+  private readonly retired = new Set<KurrentDBClient>();
 
   constructor(private readonly connectionString: string) {
     this.client = KurrentDBClient.connectionString(connectionString);
   }
 
-  /** The current client, a fresh one if the last call could not reach the cluster. */
+  /** The current client, or a fresh one when the last call could not reach the cluster. */
   get(): KurrentDBClient {
     if (this.broken) {
-      const old = this.client;
+      this.retire(this.client);
       this.client = KurrentDBClient.connectionString(this.connectionString);
       this.broken = false;
-      // Calls still running on the old client fail and are retried by their callers.
-      old.dispose().catch(() => undefined);
     }
     return this.client;
   }
@@ -404,9 +405,24 @@ class ReplaceableClient {
     if (isConnectivityError(error)) this.broken = true;
   }
 
-  /** Releases the current client's connections. */
-  dispose(): Promise<void> {
-    return this.client.dispose();
+  /** Marks the client for replacement whatever went wrong. */
+  replaceNext(): void {
+    this.broken = true;
+  }
+
+  /** Releases the connections of the current client and of any replaced one. */
+  async dispose(): Promise<void> {
+    const all = [this.client, ...this.retired];
+    this.retired.clear();
+    await Promise.all(all.map((client) => client.dispose()));
+  }
+
+  private retire(old: KurrentDBClient): void {
+    this.retired.add(old);
+    // Calls still running on the old client get time to finish before its streams are cancelled.
+    setTimeout(() => {
+      if (this.retired.delete(old)) old.dispose().catch(() => undefined);
+    }, RETIRE_AFTER_MS).unref();
   }
 }
 
@@ -471,7 +487,7 @@ function decodeJson(value: unknown): unknown {
 }
 
 const CONNECTIVITY =
-  /unavailable|deadline|timed? ?out|connect|not leader|failed to discover|transport|dns|refused|reset|broken pipe|goaway/i;
+  /unavailable|deadline|timed? ?out|connect|not leader|failed to discover|transport|dns|refused|reset|broken pipe|goaway|cancel/i;
 
 /** Errors that say the cluster cannot be reached right now, as opposed to a refused or invalid request. */
 function isConnectivityError(error: unknown): boolean {

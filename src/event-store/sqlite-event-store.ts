@@ -277,13 +277,13 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  headPosition(): Promise<bigint> {
-    return Promise.resolve(BigInt(this.guard(() => this.stmt.head.get()?.head ?? 0)));
+  // Async so that an unreachable store rejects rather than throws at the call site.
+  async headPosition(): Promise<bigint> {
+    return BigInt(this.guard(() => this.stmt.head.get()?.head ?? 0));
   }
 
-  ping(): Promise<void> {
+  async ping(): Promise<void> {
     this.guard(() => this.stmt.head.get());
-    return Promise.resolve();
   }
 
   close(): Promise<void> {
@@ -304,6 +304,8 @@ export class SqliteEventStore implements EventStore {
       return read();
     } catch (error) {
       if (!this.db.open) throw new StoreUnavailableError('the event store is closed');
+      if (isUnavailable(error))
+        throw new StoreUnavailableError(`the event store cannot be read: ${(error as Error).message}`);
       throw error;
     }
   }
@@ -330,6 +332,14 @@ export class SqliteEventStore implements EventStore {
   private wakeSubscribers(): void {
     for (const wake of [...this.waiters]) wake();
   }
+}
+
+/** SQLite errors that mean "the file cannot be used right now", not "this request is wrong". */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|CORRUPT)/.test(code)
+  );
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

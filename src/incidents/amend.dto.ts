@@ -26,8 +26,11 @@ function IsSmallJson(maxLength: number): PropertyDecorator {
       propertyName: String(propertyName),
       options: { message: `must be a JSON value of at most ${maxLength} characters` },
       validator: {
-        validate: (value: unknown) =>
-          value !== undefined && (JSON.stringify(value)?.length ?? 0) <= maxLength,
+        validate: (value: unknown) => {
+          // JSON.stringify answers undefined for undefined and functions, whatever its declared type says.
+          const text = JSON.stringify(value) as string | undefined;
+          return text !== undefined && text.length <= maxLength;
+        },
       },
     });
   };

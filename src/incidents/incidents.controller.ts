@@ -11,6 +11,20 @@ import {
   Res,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
 import { DomainValidationError, PreconditionRequiredError } from '../common/errors.js';
@@ -23,6 +37,7 @@ import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
 import type { Recorded } from './incident-recorder.js';
+import { TimelineEntryDto } from '../timelines/timeline-page.dto.js';
 import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
 import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
@@ -75,7 +90,20 @@ async function settle(
   void reply.status(caughtUp ? 201 : 202);
 }
 
+const PROBLEM = { description: 'a problem document (application/problem+json)' };
+const RECORDED = {
+  schema: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      revision: { type: 'integer' },
+      position: { type: 'integer' },
+    },
+  },
+};
+
 @Controller('v1/incidents')
+@ApiTags('incidents')
 export class IncidentsController {
   constructor(
     private readonly commands: CommandBus,
@@ -85,6 +113,11 @@ export class IncidentsController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Record an incident; mentions by name resolve through the registry' })
+  @ApiCreatedResponse({ ...RECORDED, description: 'recorded and visible in the timelines' })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiConflictResponse(PROBLEM)
   async record(
     @Body() body: RecordIncidentDto,
     @Writer() context: WriteContext,
@@ -98,6 +131,10 @@ export class IncidentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'The current state of an incident, with its ETag' })
+  @ApiOkResponse({ type: TimelineEntryDto })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
   async get(
     @Param('id', uuid) id: string,
     @Query() query: AsOfQueryDto,
@@ -109,6 +146,13 @@ export class IncidentsController {
   }
 
   @Get(':id/history')
+  @ApiOperation({ summary: 'Every event of the incident in order, with recordedAt and recordedBy' })
+  @ApiOkResponse({
+    description:
+      '{ incidentId, events: [{ revision, position, eventId, type, data, recordedAt, recordedBy }] }',
+  })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
   history(@Param('id', uuid) id: string): Promise<{ incidentId: string; events: HistoryItem[] }> {
     return this.queries.execute(new GetIncidentHistory(id));
   }
@@ -122,6 +166,27 @@ export class IncidentsController {
 
   /** Needs `If-Match` with the ETag the editor read: a correction is always based on a known revision. */
   @Post(':id/corrections')
+  @ApiOperation({
+    summary: 'Correct recorded facts (If-Match required): a new, sourced event, never an edit',
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: true,
+    description: 'the ETag from GET /v1/incidents/{id}',
+    example: '"0"',
+  })
+  @ApiCreatedResponse({
+    ...RECORDED,
+    description: 'recorded and visible in the timelines; ETag is the new revision',
+  })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
+  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
+  @ApiPreconditionFailedResponse({
+    description: 'stale If-Match; the problem document names currentRevision',
+  })
+  @ApiResponse({ status: 428, description: 'If-Match missing (problem document)' })
   correct(
     @Param('id', uuid) id: string,
     @Body() body: CorrectionDto,
@@ -142,6 +207,15 @@ export class IncidentsController {
   }
 
   @Post(':id/disputes')
+  @ApiOperation({ summary: 'Record a sourced claim that contradicts a recorded value (14 trucks vs 17)' })
+  @ApiCreatedResponse({
+    ...RECORDED,
+    description: 'recorded and visible in the timelines; ETag is the new revision',
+  })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
+  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
   dispute(
     @Param('id', uuid) id: string,
     @Body() body: DisputeDto,
@@ -158,6 +232,16 @@ export class IncidentsController {
   }
 
   @Post(':id/sources')
+  @ApiOperation({ summary: 'Add a corroborating source' })
+  @ApiBody({ type: SourceDto })
+  @ApiCreatedResponse({
+    ...RECORDED,
+    description: 'recorded and visible in the timelines; ETag is the new revision',
+  })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
+  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
   addSource(
     @Param('id', uuid) id: string,
     @Body() source: SourceDto,
@@ -175,6 +259,15 @@ export class IncidentsController {
   }
 
   @Post(':id/retraction')
+  @ApiOperation({ summary: 'Retract the incident: it leaves timelines and search, its history stays' })
+  @ApiCreatedResponse({
+    ...RECORDED,
+    description: 'recorded and visible in the timelines; ETag is the new revision',
+  })
+  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
+  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
   retract(
     @Param('id', uuid) id: string,
     @Body() body: RetractionDto,
@@ -193,6 +286,7 @@ export class IncidentsController {
 }
 
 @Controller()
+@ApiTags('incidents')
 export class IncidentsBatchController {
   constructor(
     private readonly commands: CommandBus,
@@ -203,6 +297,15 @@ export class IncidentsBatchController {
   /** A JSON array or NDJSON of incidents; nothing is written unless every one is valid. */
   // Fastify reads ':' as a parameter; '::' is a literal colon (Google-style custom method).
   @Post('v1/incidents::batch')
+  @ApiOperation({ summary: 'Record up to 1,000 incidents (JSON array or NDJSON); all or nothing' })
+  @ApiBody({ type: [RecordIncidentDto] })
+  @ApiCreatedResponse({
+    schema: {
+      type: 'object',
+      properties: { incidents: { type: 'array', items: RECORDED.schema }, position: { type: 'integer' } },
+    },
+  })
+  @ApiBadRequestResponse(PROBLEM)
   async recordBatch(
     @Body() body: unknown,
     @Writer() context: WriteContext,

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -30,21 +31,28 @@ import {
 } from './incident.js';
 
 export class OccurredDto {
+  @ApiProperty({ description: 'YYYY-MM-DD, YYYY-MM or YYYY', example: '2023-11-06' })
   @IsPartialDate()
   on!: string;
 
+  @ApiPropertyOptional({ description: 'end of a span (a tour), same formats', example: '2023-11-12' })
   @IsOptional()
   @IsPartialDate()
   until?: string;
 }
 
 class MentionDto {
+  @ApiPropertyOptional({ description: 'a registry id (give id or name)', example: 'rafah-crossing' })
   @IsOptional()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, { message: 'id must be a slug: lower-case ASCII words joined by -' })
   id?: string;
 
+  @ApiPropertyOptional({
+    description: 'a name or alias, resolved through the registry',
+    example: 'Rafah crossing',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -53,35 +61,42 @@ class MentionDto {
 }
 
 export class ActorMentionDto extends MentionDto {
+  @ApiProperty({ enum: ACTOR_ROLES, example: 'provider' })
   @IsIn(ACTOR_ROLES)
   role!: ActorRole;
 }
 
 export class LocationMentionDto extends MentionDto {
+  @ApiProperty({ enum: LOCATION_ROLES, example: 'crossing' })
   @IsIn(LOCATION_ROLES)
   role!: LocationRole;
 }
 
 export class SourceDto {
+  @ApiProperty({ example: 'Reference article' })
   @IsString()
   @MinLength(1)
   @MaxLength(LIMITS.publisher)
   publisher!: string;
 
+  @ApiPropertyOptional({ example: 'https://example.org/story' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(LIMITS.url)
   url?: string;
 
+  @ApiPropertyOptional({ example: 'Beijing’s special envoy Zhai Jun on the war in Gaza' })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.title)
   title?: string;
 
+  @ApiPropertyOptional({ example: '2023-11-06' })
   @IsOptional()
   @IsPartialDate()
   publishedOn?: string;
 
+  @ApiPropertyOptional({ example: 'very serious' })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.quote)
@@ -90,45 +105,62 @@ export class SourceDto {
 
 /** The body of `POST /v1/incidents` (and each item of a batch). */
 export class RecordIncidentDto implements IncidentInput {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'chosen by the client; the server picks a UUIDv7 otherwise',
+  })
   @IsOptional()
   @IsUUID('all')
   id?: string;
 
+  @ApiProperty({ enum: INCIDENT_KINDS, example: 'aid_delivery' })
   @IsIn(INCIDENT_KINDS)
   kind!: IncidentKind;
 
+  @ApiProperty({ type: OccurredDto })
   @IsDefined()
   @ValidateNested()
   @Type(() => OccurredDto)
   occurred!: OccurredDto;
 
+  @ApiProperty({ example: 'Convoy of 17 trucks enters Gaza through Rafah' })
   @IsString()
   @MinLength(1)
   @MaxLength(LIMITS.title)
   title!: string;
 
+  @ApiPropertyOptional({ example: 'Medical aid, food and water reach Gaza after the crossing opens.' })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.summary)
   summary?: string;
 
+  @ApiProperty({ type: [ActorMentionDto] })
   @IsArray()
   @ArrayMaxSize(LIMITS.mentions)
   @ValidateNested({ each: true })
   @Type(() => ActorMentionDto)
   actors!: ActorMentionDto[];
 
+  @ApiProperty({ type: [LocationMentionDto] })
   @IsArray()
   @ArrayMaxSize(LIMITS.mentions)
   @ValidateNested({ each: true })
   @Type(() => LocationMentionDto)
   locations!: LocationMentionDto[];
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'kind-specific details (see the product specification)',
+    example: { channel: 'ngo', trucks: 17, cargo: ['medical', 'food', 'water'] },
+  })
   /** Checked per kind by the domain rules, which know which keys each kind allows. */
   @IsOptional()
   @IsObject()
   details?: Details;
 
+  @ApiProperty({ type: [SourceDto], minItems: 1 })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(LIMITS.sources)

@@ -50,7 +50,7 @@ export class HealthController {
           head: Number(head),
           lag: Number(lag),
         };
-        if (status.state === 'failed')
+        if (status.failure)
           return projections.down({ ...data, reason: 'a projection failed', failure: status.failure });
         if (status.state !== 'live')
           return projections.down({ ...data, reason: `projections are ${status.state}` });

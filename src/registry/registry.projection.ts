@@ -1,49 +1,113 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.js';
-import type { Projection } from '../projections/projection.js';
-import type { RegistryEvent } from './registry.events.js';
+import type { Projection, TableNames } from '../projections/projection.js';
+import { nameKey } from './registry.decider.js';
+import { REGISTRY_EVENT_TYPES, type RegistryEvent } from './registry.events.js';
 
-/** Actors and locations as registered: what timelines check ids against and show names from. */
+type Statement = Database.Statement;
+
+/**
+ * Actors and locations as registered: what timelines check ids against and show names from, the
+ * name and alias index that mentions resolve through, merges (each actor's canonical id),
+ * affiliations and the location hierarchy.
+ */
 export class RegistryProjection implements Projection {
   readonly name = 'registry';
   readonly version = 1;
-  readonly eventTypes = ['ActorRegistered', 'LocationRegistered'];
+  readonly tables = ['actors', 'locations', 'actor_affiliations', 'registry_names'];
+  readonly eventTypes = REGISTRY_EVENT_TYPES;
   private db: Database.Database | undefined;
-  private statements: { actor: Database.Statement; location: Database.Statement } | undefined;
+  private names: TableNames | undefined;
+  private statements:
+    Record<'actor' | 'location' | 'name' | 'affiliation' | 'merge' | 'place', Statement> | undefined;
 
-  init(db: Database.Database): void {
+  init(db: Database.Database, names: TableNames): void {
     this.db = db;
+    this.names = names;
+    const [actors, locations, affiliations, registryNames] = this.tables.map((t) => names.table(t)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     db.exec(`
-      CREATE TABLE IF NOT EXISTS actors (
-        actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, provisional INTEGER NOT NULL) STRICT;
-      CREATE TABLE IF NOT EXISTS locations (
+      CREATE TABLE IF NOT EXISTS ${actors} (
+        actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, provisional INTEGER NOT NULL,
+        canonical_id TEXT NOT NULL) STRICT;
+      CREATE INDEX IF NOT EXISTS ${names.index('actors_by_canonical')} ON ${actors} (canonical_id);
+      CREATE TABLE IF NOT EXISTS ${affiliations} (
+        actor_id TEXT NOT NULL, affiliated_with TEXT NOT NULL,
+        PRIMARY KEY (actor_id, affiliated_with)) STRICT, WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${names.index('actor_affiliations_by_target')} ON ${affiliations} (affiliated_with);
+      CREATE TABLE IF NOT EXISTS ${locations} (
         location_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, parent_id TEXT,
         lat REAL, lon REAL, provisional INTEGER NOT NULL) STRICT;
+      CREATE INDEX IF NOT EXISTS ${names.index('locations_by_parent')} ON ${locations} (parent_id);
+      CREATE TABLE IF NOT EXISTS ${registryNames} (
+        kind TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL,
+        alias INTEGER NOT NULL, seq INTEGER NOT NULL,
+        PRIMARY KEY (kind, key, id)) STRICT, WITHOUT ROWID;
     `);
     this.statements = {
       actor: db.prepare(
-        'INSERT INTO actors (actor_id, name, kind, provisional) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        // A second registration confirms a provisional actor (an editor names its kind).
+        `INSERT INTO ${actors} (actor_id, name, kind, provisional, canonical_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (actor_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, provisional = 0
+         WHERE ${actors}.provisional = 1 AND excluded.provisional = 0`,
       ),
       location: db.prepare(
-        `INSERT INTO locations (location_id, name, kind, parent_id, lat, lon, provisional)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO ${locations} (location_id, name, kind, parent_id, lat, lon, provisional)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (location_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+           parent_id = excluded.parent_id, lat = excluded.lat, lon = excluded.lon, provisional = 0
+         WHERE ${locations}.provisional = 1 AND excluded.provisional = 0`,
       ),
+      name: db.prepare(
+        `INSERT INTO ${registryNames} (kind, key, id, label, alias, seq) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      affiliation: db.prepare(
+        `INSERT INTO ${affiliations} (actor_id, affiliated_with) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      // Every id that pointed at the duplicate now points at the duplicate's target's canonical id,
+      // so a chain of merges is always one hop in the read model.
+      merge: db.prepare(
+        `UPDATE ${actors} SET canonical_id = coalesce((SELECT canonical_id FROM ${actors} WHERE actor_id = ?), ?)
+         WHERE canonical_id = ? OR actor_id = ?`,
+      ),
+      place: db.prepare(`UPDATE ${locations} SET parent_id = ? WHERE location_id = ?`),
     };
   }
 
   apply(event: RecordedEvent): void {
     if (!this.statements) throw new Error('registry projection used before init');
+    const s = this.statements;
+    const seq = Number(event.position);
     const registry = event as unknown as RegistryEvent;
     switch (registry.type) {
       case 'ActorRegistered': {
         const d = registry.data;
-        this.statements.actor.run(d.actorId, d.name, d.kind, d.provisional ? 1 : 0);
+        s.actor.run(d.actorId, d.name, d.kind, d.provisional ? 1 : 0, d.actorId);
+        s.name.run('actor', nameKey(d.name), d.actorId, d.name, 0, seq);
+        return;
+      }
+      case 'ActorAliasAdded': {
+        const d = registry.data;
+        s.name.run('actor', nameKey(d.alias), d.actorId, d.alias, 1, seq);
+        return;
+      }
+      case 'ActorAffiliated':
+        s.affiliation.run(registry.data.actorId, registry.data.affiliatedWith);
+        return;
+      case 'ActorsMerged': {
+        const d = registry.data;
+        s.merge.run(d.into, d.into, d.actorId, d.actorId);
         return;
       }
       case 'LocationRegistered': {
         const d = registry.data;
         const c = d.coordinates;
-        this.statements.location.run(
+        s.location.run(
           d.locationId,
           d.name,
           d.kind,
@@ -52,8 +116,17 @@ export class RegistryProjection implements Projection {
           c?.lon ?? null,
           d.provisional ? 1 : 0,
         );
+        s.name.run('location', nameKey(d.name), d.locationId, d.name, 0, seq);
         return;
       }
+      case 'LocationAliasAdded': {
+        const d = registry.data;
+        s.name.run('location', nameKey(d.alias), d.locationId, d.alias, 1, seq);
+        return;
+      }
+      case 'LocationPlaced':
+        s.place.run(registry.data.parentId, registry.data.locationId);
+        return;
       default: {
         const unknown: never = registry;
         return unknown;
@@ -62,6 +135,6 @@ export class RegistryProjection implements Projection {
   }
 
   truncate(): void {
-    this.db?.exec('DELETE FROM actors; DELETE FROM locations;');
+    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
   }
 }

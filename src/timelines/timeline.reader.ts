@@ -3,6 +3,7 @@ import { DomainValidationError, NotFoundError } from '../common/errors.js';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
+import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 
@@ -19,12 +20,17 @@ export interface TimelineFilter {
   /** An instant (ISO 8601, UTC): answer as the service would have answered then. */
   readonly asOf?: string;
   readonly includeRetracted?: boolean;
+  /** Widen the subject: a location's descendants, or an actor's affiliates. */
+  readonly include?: Include;
 }
+
+/** An entry of a timeline: the incident, and through which actors or locations it matched. */
+export type MatchedEntry = TimelineEntry & { readonly matchedThrough: readonly MatchedThrough[] };
 
 export interface TimelinePage {
   readonly subject: { readonly id: string; readonly name: string; readonly kind: string | null };
   readonly asOf: string | null;
-  readonly entries: readonly TimelineEntry[];
+  readonly entries: readonly MatchedEntry[];
   readonly nextCursor: string | null;
 }
 
@@ -45,8 +51,8 @@ export interface ChangesPage {
 }
 
 const TABLES = {
-  actor: { timeline: 'actor_timeline', key: 'actor_id', registry: 'actors' },
-  location: { timeline: 'location_timeline', key: 'location_id', registry: 'locations' },
+  actor: { timeline: 'actor_timeline', key: 'actor_id' },
+  location: { timeline: 'location_timeline', key: 'location_id' },
 } as const;
 
 /** Rows visible at an instant: opened at or before it and not closed by then. */
@@ -59,24 +65,23 @@ function versionAt(alias: string, asOf: string | undefined, params: (string | nu
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
 @Injectable()
 export class TimelineReader {
-  constructor(private readonly readStore: ReadStore) {}
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly registry: RegistryReader,
+  ) {}
 
-  private subject(subject: Subject, id: string): TimelinePage['subject'] {
-    const { key, registry } = TABLES[subject];
-    const found = this.readStore
-      .prepare<[string], { name: string; kind: string | null }>(
-        `SELECT name, kind FROM ${registry} WHERE ${key} = ?`,
-      )
-      .get(id);
-    if (!found) throw new NotFoundError(subject, id);
-    return { id, name: found.name, kind: found.kind };
-  }
-
+  /**
+   * A page of the subject's timeline. The registry widens the subject into ids (merged duplicates,
+   * affiliates, descendants); a merged actor's id answers with its canonical actor's timeline.
+   */
   page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
     const { timeline, key } = TABLES[subject];
-    const found = this.subject(subject, id);
-    const params: (string | number)[] = [id];
-    const where = [`t.${key} = ?`, versionAt('t', filter.asOf, params)];
+    const expansion = this.registry.expand(subject, id, filter.include);
+    const ids = [...expansion.ids.keys()];
+
+    const where = [ids.length === 1 ? `t.${key} = ?` : `t.${key} IN (${ids.map(() => '?').join(', ')})`];
+    const params: (string | number)[] = [...ids];
+    where.push(versionAt('t', filter.asOf, params));
     if (filter.includeRetracted !== true) where.push('t.retracted = 0');
     const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
     const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
@@ -106,19 +111,28 @@ export class TimelineReader {
       where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
       params.push(cursor.day, cursor.seq);
     }
+    // One incident may match through several ids: group them, so it appears once. A single id
+    // keeps the plain index scan.
     const rows = this.readStore
-      .prepare<(string | number)[], { doc: string; first_day: string; seq: number }>(
-        `SELECT i.doc, t.first_day, t.seq FROM ${timeline} t
-         JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-         WHERE ${where.join(' AND ')} ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
+      .prepare<(string | number)[], { doc: string; first_day: string; seq: number; matched: string }>(
+        `SELECT i.doc, t.first_day, t.seq, ${ids.length === 1 ? `t.${key}` : `group_concat(t.${key})`} AS matched
+         FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
+         WHERE ${where.join(' AND ')} ${ids.length === 1 ? '' : 'GROUP BY t.first_day, t.seq, t.incident_id'}
+         ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
       )
       .all(...params, filter.limit + 1);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
-      subject: found,
+      subject: expansion.subject,
       asOf: filter.asOf ?? null,
-      entries: page.map((row) => JSON.parse(row.doc) as TimelineEntry),
+      entries: page.map((row) => ({
+        ...(JSON.parse(row.doc) as TimelineEntry),
+        matchedThrough: row.matched.split(',').flatMap((matched) => {
+          const through = expansion.ids.get(matched);
+          return through ? [through] : [];
+        }),
+      })),
       nextCursor:
         rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };
@@ -127,8 +141,9 @@ export class TimelineReader {
   /** Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. */
   changes(subject: Subject, id: string, since: string, limit: number, cursor?: string): ChangesPage {
     const { timeline, key } = TABLES[subject];
-    const found = this.subject(subject, id);
-    const params: (string | number)[] = [id, since];
+    const expansion = this.registry.expand(subject, id, undefined);
+    const ids = [...expansion.ids.keys()];
+    const params: (string | number)[] = [...ids, since];
     let after = '';
     if (cursor !== undefined) {
       const position = decodeCursor(cursor);
@@ -142,14 +157,14 @@ export class TimelineReader {
       >(
         `SELECT i.doc, i.change, i.revision, t.recorded_from, t.seq FROM ${timeline} t
          JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-         WHERE t.${key} = ? AND t.recorded_from > ? ${after}
+         WHERE t.${key} IN (${ids.map(() => '?').join(', ')}) AND t.recorded_from > ? ${after}
          ORDER BY t.recorded_from, t.seq, t.revision LIMIT ?`,
       )
       .all(...params, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      subject: found,
+      subject: expansion.subject,
       since,
       changes: page.map((row) => {
         const entry = JSON.parse(row.doc) as TimelineEntry;

@@ -1,11 +1,50 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiNotAcceptableResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SlugPipe } from '../common/slug.pipe.js';
+import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
+import { TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto, TimelineQueryDto } from './timeline-query.dto.js';
 import { GetTimeline, GetTimelineChanges } from './timeline.queries.js';
 import type { ChangesPage, Subject, TimelinePage } from './timeline.reader.js';
 
+const PROBLEM = { description: 'a problem document (application/problem+json)' };
+
+/** What both timeline routes document: formats, page shape and problems. */
+function timelineDocs(subject: 'actor' | 'location', summary: string): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorate of [
+      ApiOperation({ summary }),
+      ApiParam({ name: 'id', example: subject === 'actor' ? 'zhai-jun' : 'rafah-crossing' }),
+      ApiProduces(
+        'application/json',
+        'application/x-ndjson',
+        'text/csv',
+        'application/geo+json',
+        'text/calendar',
+      ),
+      ApiOkResponse({ type: TimelinePageDto, description: 'a page of entries, or the chosen format' }),
+      ApiBadRequestResponse(PROBLEM),
+      ApiNotFoundResponse(PROBLEM),
+      ApiNotAcceptableResponse(PROBLEM),
+    ]) {
+      decorate(target, key, descriptor);
+    }
+  };
+}
+
 @Controller('v1')
+@ApiTags('timelines')
+@UseInterceptors(EntriesFormatInterceptor)
 export class TimelinesController {
   constructor(private readonly queries: QueryBus) {}
 
@@ -18,6 +57,7 @@ export class TimelinesController {
         ...(query.role === undefined ? {} : { role: query.role }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
         ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+        ...(query.include === undefined ? {} : { include: query.include }),
         includeRetracted: query.includeRetracted ?? false,
         order: query.order ?? 'asc',
         limit: query.limit ?? 50,
@@ -25,32 +65,56 @@ export class TimelinesController {
     );
   }
 
-  private changes(subject: Subject, id: string, query: ChangesQueryDto): Promise<ChangesPage> {
-    return this.queries.execute(
-      new GetTimelineChanges(subject, id, query.since, query.limit ?? 50, query.cursor),
-    );
-  }
-
   @Get('actors/:id/timeline')
+  @timelineDocs(
+    'actor',
+    "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
+  )
   actorTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQueryDto): Promise<TimelinePage> {
     return this.timeline('actor', id, query);
   }
 
   @Get('locations/:id/timeline')
+  @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
   locationTimeline(
     @Param('id', SlugPipe) id: string,
     @Query() query: TimelineQueryDto,
   ): Promise<TimelinePage> {
     return this.timeline('location', id, query);
   }
+}
 
-  /** For a reporter following a story: what was added, corrected, disputed or retracted since then. */
+const CHANGES =
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }';
+
+/** For a reporter following a story: what was added, corrected, disputed or retracted since an instant. */
+@Controller('v1')
+@ApiTags('timelines')
+export class TimelineChangesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  private changes(subject: Subject, id: string, query: ChangesQueryDto): Promise<ChangesPage> {
+    return this.queries.execute(
+      new GetTimelineChanges(subject, id, query.since, query.limit ?? 50, query.cursor),
+    );
+  }
+
   @Get('actors/:id/timeline/changes')
+  @ApiOperation({ summary: "Changes to an actor's timeline since an instant, oldest first" })
+  @ApiParam({ name: 'id', example: 'zhai-jun' })
+  @ApiOkResponse({ description: CHANGES })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
   actorChanges(@Param('id', SlugPipe) id: string, @Query() query: ChangesQueryDto): Promise<ChangesPage> {
     return this.changes('actor', id, query);
   }
 
   @Get('locations/:id/timeline/changes')
+  @ApiOperation({ summary: "Changes to a location's timeline since an instant, oldest first" })
+  @ApiParam({ name: 'id', example: 'rafah-crossing' })
+  @ApiOkResponse({ description: CHANGES })
+  @ApiBadRequestResponse(PROBLEM)
+  @ApiNotFoundResponse(PROBLEM)
   locationChanges(@Param('id', SlugPipe) id: string, @Query() query: ChangesQueryDto): Promise<ChangesPage> {
     return this.changes('location', id, query);
   }

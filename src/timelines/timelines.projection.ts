@@ -6,24 +6,25 @@ import {
   isIncidentReported,
   type IncidentEvent,
 } from '../incidents/incident.events.js';
-import type { Projection } from '../projections/projection.js';
+import type { Projection, TableNames } from '../projections/projection.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { amendedEntry, reportedEntry } from './timeline-entry.evolve.js';
 
-type Statement = Database.Statement<unknown[]>;
+type Statement = Database.Statement;
 
 const TIMELINE_COLUMNS = `incident_id TEXT NOT NULL, revision INTEGER NOT NULL,
   recorded_from TEXT NOT NULL, recorded_to TEXT, roles TEXT NOT NULL, kind TEXT NOT NULL,
   first_day TEXT NOT NULL, last_day TEXT NOT NULL, seq INTEGER NOT NULL, retracted INTEGER NOT NULL`;
 
-function timelineTable(table: string, key: string): string {
+function timelineTable(names: TableNames, base: string, key: string): string {
+  const table = names.table(base);
   return `
     CREATE TABLE IF NOT EXISTS ${table} (${key} TEXT NOT NULL, ${TIMELINE_COLUMNS},
       PRIMARY KEY (${key}, incident_id, revision)) STRICT, WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS ${table}_current ON ${table} (${key}, first_day, seq) WHERE recorded_to IS NULL;
-    CREATE INDEX IF NOT EXISTS ${table}_as_of ON ${table} (${key}, first_day, seq, recorded_from);
-    CREATE INDEX IF NOT EXISTS ${table}_open ON ${table} (incident_id) WHERE recorded_to IS NULL;
-    CREATE INDEX IF NOT EXISTS ${table}_changes ON ${table} (${key}, recorded_from);`;
+    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_current`)} ON ${table} (${key}, first_day, seq) WHERE recorded_to IS NULL;
+    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_as_of`)} ON ${table} (${key}, first_day, seq, recorded_from);
+    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_open`)} ON ${table} (incident_id) WHERE recorded_to IS NULL;
+    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_changes`)} ON ${table} (${key}, recorded_from);`;
 }
 
 /**
@@ -37,7 +38,9 @@ export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
   readonly version = 1;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
+  readonly tables = ['incidents', 'actor_timeline', 'location_timeline'];
   private db: Database.Database | undefined;
+  private names: TableNames | undefined;
   private statements:
     | {
         incident: Statement;
@@ -48,16 +51,22 @@ export class TimelinesProjection implements Projection {
       }
     | undefined;
 
-  init(db: Database.Database): void {
+  init(db: Database.Database, names: TableNames): void {
     this.db = db;
+    this.names = names;
+    const [incidents, actors, locations] = [
+      names.table('incidents'),
+      names.table('actor_timeline'),
+      names.table('location_timeline'),
+    ];
     db.exec(`
-      CREATE TABLE IF NOT EXISTS incidents (
+      CREATE TABLE IF NOT EXISTS ${incidents} (
         incident_id TEXT NOT NULL, revision INTEGER NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT,
         change TEXT NOT NULL, kind TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
         seq INTEGER NOT NULL, retracted INTEGER NOT NULL, doc TEXT NOT NULL,
         PRIMARY KEY (incident_id, revision)) STRICT;
-      ${timelineTable('actor_timeline', 'actor_id')}
-      ${timelineTable('location_timeline', 'location_id')}
+      ${timelineTable(names, 'actor_timeline', 'actor_id')}
+      ${timelineTable(names, 'location_timeline', 'location_id')}
     `);
     const insertRow = (table: string, key: string): Statement =>
       db.prepare(
@@ -66,13 +75,13 @@ export class TimelinesProjection implements Projection {
       );
     this.statements = {
       incident: db.prepare(
-        `INSERT INTO incidents (incident_id, revision, recorded_from, recorded_to, change, kind, first_day, last_day, seq, retracted, doc)
+        `INSERT INTO ${incidents} (incident_id, revision, recorded_from, recorded_to, change, kind, first_day, last_day, seq, retracted, doc)
          VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
-      actor: insertRow('actor_timeline', 'actor_id'),
-      location: insertRow('location_timeline', 'location_id'),
-      current: db.prepare('SELECT doc, seq FROM incidents WHERE incident_id = ? AND recorded_to IS NULL'),
-      close: ['incidents', 'actor_timeline', 'location_timeline'].map((table) =>
+      actor: insertRow(actors, 'actor_id'),
+      location: insertRow(locations, 'location_id'),
+      current: db.prepare(`SELECT doc, seq FROM ${incidents} WHERE incident_id = ? AND recorded_to IS NULL`),
+      close: [incidents, actors, locations].map((table) =>
         db.prepare(`UPDATE ${table} SET recorded_to = ? WHERE incident_id = ? AND recorded_to IS NULL`),
       ),
     };
@@ -146,7 +155,7 @@ export class TimelinesProjection implements Projection {
   }
 
   truncate(): void {
-    this.db?.exec('DELETE FROM incidents; DELETE FROM actor_timeline; DELETE FROM location_timeline;');
+    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
   }
 }
 

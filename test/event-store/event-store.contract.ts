@@ -12,6 +12,8 @@ export interface ContractTarget {
   create(): Promise<EventStore>;
   /** Why the suite cannot run here, or undefined when it can. */
   skipReason?: () => string | undefined;
+  /** Cases this adapter cannot honour, by test name, with the reason: reported as skipped, never passed. */
+  unsupported?: Readonly<Record<string, string>>;
 }
 
 function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
@@ -44,6 +46,12 @@ function unique(prefix: string): string {
 
 /** The behaviour every EventStore adapter must show; run it against each adapter. */
 export function describeEventStoreContract(name: string, target: ContractTarget): void {
+  const it = (title: string, fn: jest.ProvidesCallback): void => {
+    const why = target.unsupported?.[title];
+    if (why) globalThis.it.skip(`${title} (skipped: ${why})`, fn);
+    else globalThis.it(title, fn);
+  };
+
   const reason = target.skipReason?.();
   if (reason) {
     describe.skip(`EventStore contract: ${name} (skipped: ${reason})`, () => {

@@ -105,31 +105,8 @@ const NOT_SUPPORTED: Readonly<Record<string, string>> = {
     'KurrentDB checks event ids per stream (idempotent retries), not across streams',
 };
 
-/**
- * Runs `define` with `it` swapped for a version that skips the NOT_SUPPORTED cases; the shared
- * contract has no per-adapter capability switch, and this keeps it unchanged.
- */
-function skippingUnsupported(define: () => void): void {
-  const original = globalThis.it;
-  const patched: jest.It = Object.assign(
-    (name: string, fn?: jest.ProvidesCallback, timeout?: number): void => {
-      const reason = NOT_SUPPORTED[name];
-      if (reason) original.skip(`${name} (not supported by KurrentDB: ${reason})`, fn, timeout);
-      else original(name, fn, timeout);
-    },
-    original,
-  );
-  globalThis.it = patched;
-  try {
-    define();
-  } finally {
-    globalThis.it = original;
-  }
-}
-
-skippingUnsupported(() => {
-  describeEventStoreContract(external ? 'KurrentDB (DATELINE_TEST_KURRENTDB)' : `KurrentDB (${IMAGE})`, {
-    create: () => Promise.resolve(new KurrentDbEventStore(connectionString)),
-    skipReason: () => skipReason,
-  });
+describeEventStoreContract(external ? 'KurrentDB (DATELINE_TEST_KURRENTDB)' : `KurrentDB (${IMAGE})`, {
+  create: () => Promise.resolve(new KurrentDbEventStore(connectionString)),
+  skipReason: () => skipReason,
+  unsupported: NOT_SUPPORTED,
 });

@@ -3,9 +3,11 @@ import type { RecordedEvent } from '../../src/event-store/event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
-import { RegistryProjection } from '../../src/registry/registry.projection.js';
+import { RegistryReader } from '../../src/registry/registry.reader.js';
+import { SearchReader } from '../../src/search/search.reader.js';
 import { TimelineReader, type Subject, type TimelineFilter } from '../../src/timelines/timeline.reader.js';
-import { TimelinesProjection } from '../../src/timelines/timelines.projection.js';
+import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
+import { READ_MODELS } from '../../src/read-models.js';
 
 /** A logged event as `GET /v1/events` writes it (positions as numbers). */
 export interface LoggedEvent {
@@ -30,6 +32,9 @@ export interface Replayed {
     filter?: Partial<TimelineFilter>,
   ): ReturnType<TimelineReader['page']>;
   incident(id: string): ReturnType<TimelineReader['incident']>;
+  readonly registry: RegistryReader;
+  readonly search: SearchReader;
+  readonly aidFlows: AidFlowsReader;
   readonly readStore: ReadStore;
   close(): Promise<void>;
 }
@@ -38,24 +43,41 @@ export interface Replayed {
  * Given this log, build the read models through the real runner and projections, in memory:
  * `const { timeline } = await replay(events); expect(timeline('actor', 'zhai-jun').entries)…`
  */
-export async function replay(log: readonly LoggedEvent[] | string): Promise<Replayed> {
+export async function replay(
+  log: readonly LoggedEvent[] | string,
+  options: { chunks?: readonly number[] } = {},
+): Promise<Replayed> {
   const events = typeof log === 'string' ? readNdjson(log) : log;
   const store = new SqliteEventStore({ path: ':memory:' });
-  for (const event of events) {
-    await store.append(event.streamId, [event], { expectedRevision: 'any' });
-  }
   const readStore = new ReadStore(':memory:');
-  const runner = new ProjectionRunner(store, readStore, [
-    new RegistryProjection(),
-    new TimelinesProjection(),
-  ]);
+  const runner = new ProjectionRunner(store, readStore, READ_MODELS);
+  // With chunks, the runner follows the log as it grows, batch by batch; without, it rebuilds at once.
+  if (options.chunks) runner.start();
+  let offset = 0;
+  for (const size of options.chunks ?? [events.length]) {
+    for (const event of events.slice(offset, offset + size)) {
+      await store.append(event.streamId, [event], { expectedRevision: 'any' });
+    }
+    offset += size;
+    if (options.chunks && !(await runner.waitFor(await store.headPosition(), 10_000))) {
+      throw new Error('replay did not catch up');
+    }
+  }
+  for (const event of events.slice(offset))
+    await store.append(event.streamId, [event], { expectedRevision: 'any' });
   runner.start();
   if (!(await runner.waitFor(await store.headPosition(), 10_000))) throw new Error('replay did not catch up');
   await runner.stop();
-  const reader = new TimelineReader(readStore);
+  const registry = new RegistryReader(readStore);
+  const reader = new TimelineReader(readStore, registry);
+  const search = new SearchReader(readStore, registry, reader);
+  const aidFlows = new AidFlowsReader(readStore, registry);
   return {
     timeline: (subject, id, filter = {}) => reader.page(subject, id, { order: 'asc', limit: 500, ...filter }),
     incident: (id) => reader.incident(id),
+    registry,
+    search,
+    aidFlows,
     readStore,
     close: async () => {
       readStore.close();

@@ -1,0 +1,89 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import { RegistryReader, type RegistrySearchResult } from '../registry/registry.reader.js';
+import { FORMATS, type Format, negotiate } from './negotiate.js';
+import { type EntryPage, renderEntries, renderRecords } from './render.js';
+
+interface Http {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+  readonly format: Format;
+}
+
+function http(context: ExecutionContext, allowed: readonly Format[]): Http {
+  const h = context.switchToHttp();
+  const request = h.getRequest<FastifyRequest>();
+  const query = request.query as Record<string, unknown> | undefined;
+  return {
+    request,
+    reply: h.getResponse<FastifyReply>(),
+    format: negotiate(query?.format, request.headers.accept, allowed),
+  };
+}
+
+/** The same request with another cursor: the `Link: rel="next"` of every format. */
+function nextLink(request: FastifyRequest, cursor: string): string {
+  const url = new URL(request.url, 'http://dateline.invalid');
+  url.searchParams.set('cursor', cursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}
+
+function paginate(h: Http, nextCursor: string | null): void {
+  void h.reply.header('Vary', 'Accept');
+  if (nextCursor !== null) void h.reply.header('Link', nextLink(h.request, nextCursor));
+}
+
+/**
+ * Renders a page of timeline entries (a timeline or incident search results) in the format the
+ * client asked for; handlers return the page and stay unaware of formats.
+ */
+@Injectable()
+export class EntriesFormatInterceptor implements NestInterceptor {
+  constructor(private readonly registry: RegistryReader) {}
+
+  intercept(context: ExecutionContext, next: CallHandler<EntryPage>): Observable<unknown> {
+    const h = http(context, FORMATS);
+    return next.handle().pipe(
+      map((page) => {
+        paginate(h, page.nextCursor);
+        // A merged actor's id answers with the canonical actor's timeline, and says where it lives.
+        const requested = (h.request.params as Record<string, string> | undefined)?.id;
+        if (page.subject && requested !== undefined && requested !== page.subject.id) {
+          const url = new URL(h.request.url, 'http://dateline.invalid');
+          const path = url.pathname.replace(`/${requested}/`, `/${page.subject.id}/`);
+          void h.reply.header('Content-Location', `${path}${url.search}`);
+        }
+        if (h.format === 'json') return page;
+        const coordinates =
+          h.format === 'geojson'
+            ? this.registry.coordinates([
+                ...page.entries.flatMap((e) => e.locations.map((l) => l.id)),
+                ...page.entries.flatMap((e) => (e.matchedThrough ?? []).map((m) => m.id)),
+              ])
+            : new Map();
+        const rendered = renderEntries(h.format, page, coordinates);
+        void h.reply.header('Content-Type', rendered.contentType);
+        return rendered.body;
+      }),
+    );
+  }
+}
+
+/** Renders registry search results: JSON, NDJSON or CSV, and GeoJSON for locations. */
+@Injectable()
+export class RecordsFormatInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler<RegistrySearchResult>): Observable<unknown> {
+    const isLocations = context.switchToHttp().getRequest<FastifyRequest>().url.startsWith('/v1/locations');
+    const h = http(context, isLocations ? ['json', 'ndjson', 'csv', 'geojson'] : ['json', 'ndjson', 'csv']);
+    return next.handle().pipe(
+      map((result) => {
+        paginate(h, result.nextCursor);
+        if (h.format === 'json') return result;
+        const rendered = renderRecords(h.format as 'ndjson' | 'csv' | 'geojson', result.items);
+        void h.reply.header('Content-Type', rendered.contentType);
+        return rendered.body;
+      }),
+    );
+  }
+}

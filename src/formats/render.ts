@@ -1,0 +1,324 @@
+import { stringify } from 'csv-stringify/sync';
+import ical, { ICalCalendarMethod } from 'ical-generator';
+import { parsePartialDate } from '../common/partial-date.js';
+import type { Source } from '../incidents/incident.js';
+import type { Coordinates } from '../registry/registry.events.js';
+import type { MatchedThrough, RegistryRecord } from '../registry/registry.reader.js';
+import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import type { Format } from './negotiate.js';
+
+/** A timeline entry as a page of results carries it: with how it matched, when it was widened. */
+export type PageEntry = TimelineEntry & { readonly matchedThrough?: readonly MatchedThrough[] };
+
+/** Any page of entries: a timeline, or incident search results. */
+export interface EntryPage {
+  readonly subject?: { readonly id: string; readonly name: string; readonly kind: string | null };
+  readonly entries: readonly PageEntry[];
+  readonly nextCursor: string | null;
+}
+
+export interface Rendered {
+  readonly body: string;
+  readonly contentType: string;
+}
+
+/**
+ * CSV columns, in this order, for every page of entries. Documented in the README; new columns go
+ * at the end so spreadsheets built on the old ones keep working.
+ */
+export const ENTRY_CSV_COLUMNS = [
+  'incidentId',
+  'kind',
+  'on',
+  'until',
+  'precision',
+  'firstDay',
+  'lastDay',
+  'title',
+  'summary',
+  'actors',
+  'locations',
+  'matchedThrough',
+  'sources',
+  'sourceUrls',
+  'details',
+  'revision',
+  'recordedAt',
+  'correctedAt',
+  'retracted',
+] as const;
+
+/**
+ * Free text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe: an export opened in Excel or LibreOffice must not execute what a source wrote.
+ */
+export function spreadsheetSafe(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+const participants = (list: readonly { id: string; role: string }[]): string =>
+  list.map((p) => `${p.id} (${p.role})`).join('; ');
+
+const sourceLine = (s: Source): string =>
+  [s.publisher, s.title, s.publishedOn].filter((part) => part !== undefined && part !== '').join(', ');
+
+function span(entry: PageEntry): { firstDay: string; lastDay: string } {
+  const on = parsePartialDate(entry.occurred.on);
+  const until = entry.occurred.until === null ? undefined : parsePartialDate(entry.occurred.until);
+  return {
+    firstDay: on?.firstDay ?? entry.occurred.on,
+    lastDay: until?.lastDay ?? on?.lastDay ?? entry.occurred.on,
+  };
+}
+
+function entryCsv(page: EntryPage): string {
+  const rows = page.entries.map((e) => {
+    const { firstDay, lastDay } = span(e);
+    const row: Record<(typeof ENTRY_CSV_COLUMNS)[number], string | number | boolean> = {
+      incidentId: e.incidentId,
+      kind: e.kind,
+      on: e.occurred.on,
+      until: e.occurred.until ?? '',
+      precision: e.occurred.precision,
+      firstDay,
+      lastDay,
+      title: spreadsheetSafe(e.title),
+      summary: spreadsheetSafe(e.summary ?? ''),
+      actors: participants(e.actors),
+      locations: participants(e.locations),
+      matchedThrough: (e.matchedThrough ?? []).map((m) => `${m.id} (${m.relation})`).join('; '),
+      sources: spreadsheetSafe(e.sources.map(sourceLine).join(' | ')),
+      sourceUrls: e.sources.flatMap((s) => (s.url === undefined ? [] : [s.url])).join(' '),
+      details: JSON.stringify(e.details),
+      revision: e.revision,
+      recordedAt: e.recordedAt,
+      correctedAt: e.correctedAt ?? '',
+      retracted: e.retracted,
+    };
+    return row;
+  });
+  return stringify(rows, {
+    header: true,
+    columns: [...ENTRY_CSV_COLUMNS],
+    cast: { boolean: (v) => String(v) },
+  });
+}
+
+interface TimelineJsDate {
+  year: number;
+  month?: number;
+  day?: number;
+}
+
+/** A date at its own precision: month and day only where the report gives them. */
+function timelineJsDate(text: string): TimelineJsDate | undefined {
+  const parsed = parsePartialDate(text);
+  if (!parsed) return undefined;
+  const [year, month, day] = parsed.value.split('-').map(Number);
+  return {
+    year: year ?? 0,
+    ...(month === undefined ? {} : { month }),
+    ...(day === undefined ? {} : { day }),
+  };
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Knight Lab TimelineJS JSON: one slide per entry, grouped by kind, sources credited. */
+function timelineJs(page: EntryPage): unknown {
+  return {
+    ...(page.subject
+      ? { title: { text: { headline: escapeHtml(page.subject.name), text: 'Timeline from Dateline' } } }
+      : {}),
+    events: page.entries.map((e) => {
+      const credit = e.sources.map(sourceLine).join('; ');
+      const url = e.sources.find((s) => s.url !== undefined)?.url;
+      const until = e.occurred.until === null ? undefined : timelineJsDate(e.occurred.until);
+      return {
+        unique_id: e.incidentId,
+        start_date: timelineJsDate(e.occurred.on),
+        ...(until ? { end_date: until } : {}),
+        text: {
+          headline: escapeHtml(e.title),
+          text: [
+            e.summary === null ? '' : `<p>${escapeHtml(e.summary)}</p>`,
+            `<p>Sources: ${escapeHtml(credit)}</p>`,
+          ].join(''),
+        },
+        group: e.kind,
+        // TimelineJS shows sources as the media credit; a media slot needs a URL to point at.
+        ...(url === undefined ? {} : { media: { url, credit: escapeHtml(credit) } }),
+      };
+    }),
+  };
+}
+
+/** The location an entry is drawn at: the first it matched through, else its first known one. */
+function placeOf(
+  entry: PageEntry,
+  coordinates: ReadonlyMap<string, Coordinates>,
+): { id: string; name: string; at: Coordinates } | undefined {
+  const candidates = [
+    ...(entry.matchedThrough ?? []).map((m) => ({ id: m.id, name: m.name })),
+    ...entry.locations.map((l) => ({ id: l.id, name: l.name })),
+  ];
+  for (const candidate of candidates) {
+    const at = coordinates.get(candidate.id);
+    if (at) return { ...candidate, at };
+  }
+  return undefined;
+}
+
+function geoJson(page: EntryPage, coordinates: ReadonlyMap<string, Coordinates>): unknown {
+  return {
+    type: 'FeatureCollection',
+    features: page.entries.map((e) => {
+      const place = placeOf(e, coordinates);
+      return {
+        type: 'Feature',
+        id: e.incidentId,
+        // RFC 7946 order: longitude first. An entry at no known place keeps a null geometry.
+        geometry: place ? { type: 'Point', coordinates: [place.at.lon, place.at.lat] } : null,
+        properties: {
+          incidentId: e.incidentId,
+          kind: e.kind,
+          title: e.title,
+          summary: e.summary,
+          on: e.occurred.on,
+          until: e.occurred.until,
+          precision: e.occurred.precision,
+          locationId: place?.id ?? null,
+          locationName: place?.name ?? null,
+          actors: e.actors.map((a) => a.id),
+          sources: e.sources.map(sourceLine),
+        },
+      };
+    }),
+  };
+}
+
+const utcDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
+
+/** iCalendar: all-day events spanning the days a report covers (a month-precise date spans the month). */
+function ics(page: EntryPage): string {
+  const calendar = ical({
+    name: page.subject ? `${page.subject.name} — Dateline` : 'Dateline',
+    prodId: { company: 'Dateline', product: 'timeline', language: 'EN' },
+    method: ICalCalendarMethod.PUBLISH,
+  });
+  for (const e of page.entries) {
+    const { firstDay, lastDay } = span(e);
+    const end = utcDay(lastDay);
+    end.setUTCDate(end.getUTCDate() + 1); // DTEND of an all-day event is exclusive
+    const url = e.sources.find((s) => s.url !== undefined)?.url;
+    calendar.createEvent({
+      id: `${e.incidentId}@dateline`,
+      start: utcDay(firstDay),
+      end,
+      allDay: true,
+      stamp: new Date(e.recordedAt),
+      summary: e.title,
+      description: [
+        e.summary ?? '',
+        `Date as reported: ${e.occurred.on}${e.occurred.until === null ? '' : ` to ${e.occurred.until}`} (${e.occurred.precision} precision)`,
+        `Sources: ${e.sources.map(sourceLine).join('; ')}`,
+      ]
+        .filter((line) => line !== '')
+        .join('\n'),
+      categories: [{ name: e.kind }],
+      ...(e.locations.length > 0 ? { location: e.locations.map((l) => l.name).join(', ') } : {}),
+      ...(url === undefined ? {} : { url }),
+      sequence: e.revision,
+    });
+  }
+  return calendar.toString();
+}
+
+const ndjson = (items: readonly unknown[]): string =>
+  items.map((item) => `${JSON.stringify(item)}\n`).join('');
+
+/** Renders a page of entries in a non-JSON format. */
+export function renderEntries(
+  format: Exclude<Format, 'json'>,
+  page: EntryPage,
+  coordinates: ReadonlyMap<string, Coordinates>,
+): Rendered {
+  switch (format) {
+    case 'ndjson':
+      return { body: ndjson(page.entries), contentType: 'application/x-ndjson; charset=utf-8' };
+    case 'csv':
+      return { body: entryCsv(page), contentType: 'text/csv; charset=utf-8; header=present' };
+    case 'timelinejs':
+      return { body: JSON.stringify(timelineJs(page)), contentType: 'application/json; charset=utf-8' };
+    case 'geojson':
+      return { body: JSON.stringify(geoJson(page, coordinates)), contentType: 'application/geo+json' };
+    case 'ics':
+      return { body: ics(page), contentType: 'text/calendar; charset=utf-8' };
+    default: {
+      const unknown: never = format;
+      throw new Error(`unknown format ${String(unknown)}`);
+    }
+  }
+}
+
+/** CSV columns of registry search results. */
+export const REGISTRY_CSV_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'provisional',
+  'aliases',
+  'affiliatedWith',
+  'mergedFrom',
+  'parentId',
+  'lat',
+  'lon',
+  'matched',
+] as const;
+
+/** Renders registry search results: NDJSON, CSV, or GeoJSON for locations. */
+export function renderRecords(
+  format: 'ndjson' | 'csv' | 'geojson',
+  items: readonly (RegistryRecord & { matched: string | null })[],
+): Rendered {
+  if (format === 'ndjson') return { body: ndjson(items), contentType: 'application/x-ndjson; charset=utf-8' };
+  if (format === 'csv') {
+    const rows = items.map((item) => {
+      const actor = 'mergedFrom' in item ? item : undefined;
+      const location = 'parentId' in item ? item : undefined;
+      return {
+        id: item.id,
+        name: spreadsheetSafe(item.name),
+        kind: item.kind ?? '',
+        provisional: String(item.provisional),
+        aliases: spreadsheetSafe(item.aliases.join('; ')),
+        affiliatedWith: actor?.affiliatedWith.join('; ') ?? '',
+        mergedFrom: actor?.mergedFrom.join('; ') ?? '',
+        parentId: location?.parentId ?? '',
+        lat: location?.coordinates?.lat ?? '',
+        lon: location?.coordinates?.lon ?? '',
+        matched: spreadsheetSafe(item.matched ?? ''),
+      };
+    });
+    return {
+      body: stringify(rows, { header: true, columns: [...REGISTRY_CSV_COLUMNS] }),
+      contentType: 'text/csv; charset=utf-8; header=present',
+    };
+  }
+  return {
+    body: JSON.stringify({
+      type: 'FeatureCollection',
+      features: items.map((item) => {
+        const at = 'coordinates' in item ? item.coordinates : null;
+        return {
+          type: 'Feature',
+          id: item.id,
+          geometry: at ? { type: 'Point', coordinates: [at.lon, at.lat] } : null,
+          properties: { ...item },
+        };
+      }),
+    }),
+    contentType: 'application/geo+json',
+  };
+}

@@ -1,0 +1,339 @@
+import { Injectable } from '@nestjs/common';
+import { DomainValidationError, NotFoundError } from '../common/errors.js';
+import { ReadStore } from '../projections/read-store.js';
+import { nameKey } from './registry.decider.js';
+import type { Coordinates, RegistryKind } from './registry.events.js';
+
+/** How a timeline entry came to match: the id it mentions and its relation to the subject. */
+export interface MatchedThrough {
+  readonly id: string;
+  readonly name: string;
+  /** `self`: the subject; `merged`: a duplicate merged into it; `affiliate`, `descendant`. */
+  readonly relation: 'self' | 'merged' | 'affiliate' | 'descendant';
+}
+
+export type Include = 'descendants' | 'affiliates';
+
+export interface Expansion {
+  /** The subject as the timeline shows it: the canonical actor when the id was merged. */
+  readonly subject: { readonly id: string; readonly name: string; readonly kind: string | null };
+  /** Every id whose timeline rows belong to the answer, with how it relates to the subject. */
+  readonly ids: ReadonlyMap<string, MatchedThrough>;
+}
+
+export interface ActorRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string | null;
+  readonly provisional: boolean;
+  readonly aliases: readonly string[];
+  readonly affiliatedWith: readonly string[];
+  readonly mergedFrom: readonly string[];
+  /** Present when this actor was merged: the canonical actor it now stands for. */
+  readonly mergedInto?: string;
+}
+
+export interface LocationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string | null;
+  readonly provisional: boolean;
+  readonly aliases: readonly string[];
+  readonly parentId: string | null;
+  readonly coordinates: Coordinates | null;
+}
+
+export type RegistryRecord = ActorRecord | LocationRecord;
+
+export interface RegistrySearchResult<R extends RegistryRecord = RegistryRecord> {
+  readonly items: readonly (R & { readonly matched: string | null })[];
+  readonly nextCursor: string | null;
+}
+
+/** Registry search pages by offset: the ranking is not a stable key to continue after. */
+export function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+export function decodeOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
+    if (Number.isSafeInteger(value.offset) && (value.offset as number) >= 0) return value.offset as number;
+  } catch {
+    // fall through to the validation error
+  }
+  throw new DomainValidationError([{ field: 'cursor', message: 'is not a cursor this service issued' }]);
+}
+
+interface ActorRow {
+  actor_id: string;
+  name: string;
+  kind: string | null;
+  provisional: number;
+  canonical_id: string;
+}
+
+interface LocationRow {
+  location_id: string;
+  name: string;
+  kind: string | null;
+  parent_id: string | null;
+  lat: number | null;
+  lon: number | null;
+  provisional: number;
+}
+
+/**
+ * Reads the registry view: merges, affiliations, the location hierarchy and the name index. The
+ * one place that knows how a subject widens into the ids a timeline matches.
+ */
+@Injectable()
+export class RegistryReader {
+  constructor(private readonly readStore: ReadStore) {}
+
+  /** The canonical id of an actor (itself unless merged); undefined when the view lacks it. */
+  canonical(kind: RegistryKind, id: string): string | undefined {
+    if (kind === 'location') return this.location(id) ? id : undefined;
+    return this.actor(id)?.canonical_id;
+  }
+
+  /** The canonical entry a normalised name or alias points to, the earliest registered first. */
+  byName(kind: RegistryKind, key: string): string | undefined {
+    const row =
+      kind === 'actor'
+        ? this.readStore
+            .prepare<[string], { id: string }>(
+              `SELECT a.canonical_id AS id FROM registry_names n JOIN actors a ON a.actor_id = n.id
+               WHERE n.kind = 'actor' AND n.key = ? ORDER BY n.seq LIMIT 1`,
+            )
+            .get(key)
+        : this.readStore
+            .prepare<[string], { id: string }>(
+              `SELECT id FROM registry_names WHERE kind = 'location' AND key = ? ORDER BY seq LIMIT 1`,
+            )
+            .get(key);
+    return row?.id;
+  }
+
+  /** Canonical entries other than `id` that already answer to a normalised name. */
+  othersNamed(kind: RegistryKind, key: string, id: string): string[] {
+    const sql =
+      kind === 'actor'
+        ? `SELECT DISTINCT a.canonical_id AS id FROM registry_names n JOIN actors a ON a.actor_id = n.id
+           WHERE n.kind = 'actor' AND (n.key = @key OR n.id = @key) AND a.canonical_id <> @id`
+        : `SELECT DISTINCT id FROM registry_names WHERE kind = 'location' AND (key = @key OR id = @key) AND id <> @id`;
+    return this.readStore
+      .prepare<[{ key: string; id: string }], { id: string }>(sql)
+      .all({ key, id: this.canonical(kind, id) ?? id })
+      .map((r) => r.id);
+  }
+
+  /** Whether `candidate` sits somewhere under `ancestor` in the hierarchy (or is it). */
+  isWithin(candidate: string, ancestor: string): boolean {
+    return this.descendants(ancestor).includes(candidate);
+  }
+
+  /**
+   * The ids a timeline of `id` matches. A merged actor widens to its canonical actor and every
+   * duplicate merged into it; `affiliates` adds actors affiliated with it (one level: Zhai Jun for
+   * China, not whoever is affiliated with Zhai Jun); `descendants` adds every location below.
+   */
+  expand(subject: RegistryKind, id: string, include?: Include): Expansion {
+    if (include === 'descendants' && subject !== 'location') {
+      throw new DomainValidationError([
+        { field: 'include', message: 'descendants applies to locations only' },
+      ]);
+    }
+    if (include === 'affiliates' && subject !== 'actor') {
+      throw new DomainValidationError([{ field: 'include', message: 'affiliates applies to actors only' }]);
+    }
+    const ids = new Map<string, MatchedThrough>();
+    if (subject === 'location') {
+      const found = this.location(id);
+      if (!found) throw new NotFoundError('location', id);
+      ids.set(id, { id, name: found.name, relation: 'self' });
+      if (include === 'descendants') {
+        const rows = this.readStore
+          .prepare<[string], { location_id: string; name: string }>(
+            `WITH RECURSIVE tree(id) AS (
+               SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
+             SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
+          )
+          .all(id);
+        for (const row of rows) {
+          if (!ids.has(row.location_id)) {
+            ids.set(row.location_id, { id: row.location_id, name: row.name, relation: 'descendant' });
+          }
+        }
+      }
+      return { subject: { id, name: found.name, kind: found.kind }, ids };
+    }
+    const requested = this.actor(id);
+    if (!requested) throw new NotFoundError('actor', id);
+    const canonical = this.actor(requested.canonical_id) ?? requested;
+    for (const row of this.group(canonical.actor_id)) {
+      ids.set(row.actor_id, {
+        id: row.actor_id,
+        name: row.name,
+        relation: row.actor_id === canonical.actor_id ? 'self' : 'merged',
+      });
+    }
+    if (include === 'affiliates') {
+      const rows = this.readStore
+        .prepare<[{ id: string }], { actor_id: string; name: string }>(
+          `SELECT DISTINCT m.actor_id, m.name
+           FROM actor_affiliations f
+           JOIN actors target ON target.actor_id = f.affiliated_with
+           JOIN actors a ON a.actor_id = f.actor_id
+           JOIN actors m ON m.canonical_id = a.canonical_id
+           WHERE target.canonical_id = @id AND a.canonical_id <> @id`,
+        )
+        .all({ id: canonical.actor_id });
+      for (const row of rows) {
+        if (!ids.has(row.actor_id))
+          ids.set(row.actor_id, { id: row.actor_id, name: row.name, relation: 'affiliate' });
+      }
+    }
+    return {
+      subject: { id: canonical.actor_id, name: canonical.name, kind: canonical.kind },
+      ids,
+    };
+  }
+
+  /** Coordinates of the given locations, where known. */
+  coordinates(ids: Iterable<string>): Map<string, Coordinates> {
+    const out = new Map<string, Coordinates>();
+    for (const id of new Set(ids)) {
+      const row = this.location(id);
+      if (row && row.lat !== null && row.lon !== null) out.set(id, { lat: row.lat, lon: row.lon });
+    }
+    return out;
+  }
+
+  /** One registry entry with its names, relations and (for locations) place. */
+  get(kind: RegistryKind, id: string): RegistryRecord {
+    const record = kind === 'actor' ? this.actorRecord(id) : this.locationRecord(id);
+    if (!record) throw new NotFoundError(kind, id);
+    return record;
+  }
+
+  /**
+   * Entries whose name or an alias starts with `q` (or has a word starting with it), canonical
+   * entries only, exact matches first; without `q`, every canonical entry by id.
+   */
+  search(kind: RegistryKind, q: string | undefined, limit: number, offset: number): RegistrySearchResult {
+    const key = q === undefined ? '' : nameKey(q);
+    const canonicalOf = kind === 'actor' ? 'a.canonical_id' : 'n.id';
+    const join = kind === 'actor' ? 'JOIN actors a ON a.actor_id = n.id' : '';
+    const rows = this.readStore
+      .prepare<
+        [{ kind: string; exact: string; prefix: string; word: string; limit: number; offset: number }],
+        { id: string; label: string }
+      >(
+        `SELECT id, label FROM (
+           SELECT ${canonicalOf} AS id, n.label,
+             row_number() OVER (PARTITION BY ${canonicalOf}
+               ORDER BY CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END, n.alias, n.seq) AS pick,
+             min(CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END)
+               OVER (PARTITION BY ${canonicalOf}) AS rank
+           FROM registry_names n ${join}
+           WHERE n.kind = @kind AND (@exact = '' OR n.key LIKE @prefix OR n.key LIKE @word))
+         WHERE pick = 1 ORDER BY rank, id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ kind, exact: key, prefix: `${key}%`, word: `%-${key}%`, limit: limit + 1, offset });
+    const items = rows.slice(0, limit).flatMap((row) => {
+      const record = kind === 'actor' ? this.actorRecord(row.id) : this.locationRecord(row.id);
+      return record ? [{ ...record, matched: key === '' ? null : row.label }] : [];
+    });
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
+    };
+  }
+
+  private actor(id: string): ActorRow | undefined {
+    return this.readStore
+      .prepare<[string], ActorRow>(
+        'SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE actor_id = ?',
+      )
+      .get(id);
+  }
+
+  private location(id: string): LocationRow | undefined {
+    return this.readStore
+      .prepare<[string], LocationRow>(
+        'SELECT location_id, name, kind, parent_id, lat, lon, provisional FROM locations WHERE location_id = ?',
+      )
+      .get(id);
+  }
+
+  private group(canonicalId: string): ActorRow[] {
+    return this.readStore
+      .prepare<[string], ActorRow>(
+        `SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE canonical_id = ?
+         ORDER BY actor_id`,
+      )
+      .all(canonicalId);
+  }
+
+  private descendants(id: string): string[] {
+    return this.readStore
+      .prepare<[string], { id: string }>(
+        `WITH RECURSIVE tree(id) AS (
+           SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
+         SELECT id FROM tree`,
+      )
+      .all(id)
+      .map((r) => r.id);
+  }
+
+  private aliases(kind: RegistryKind, ids: readonly string[]): string[] {
+    if (ids.length === 0) return [];
+    return this.readStore
+      .prepare<string[], { label: string }>(
+        `SELECT label FROM registry_names WHERE kind = ? AND id IN (${ids.map(() => '?').join(', ')})
+         AND alias = 1 ORDER BY seq`,
+      )
+      .all(kind, ...ids)
+      .map((r) => r.label);
+  }
+
+  private actorRecord(id: string): ActorRecord | undefined {
+    const row = this.actor(id);
+    if (!row) return undefined;
+    const group = this.group(row.actor_id).map((r) => r.actor_id);
+    const mergedFrom = row.canonical_id === row.actor_id ? group.filter((g) => g !== row.actor_id) : [];
+    const affiliatedWith = this.readStore
+      .prepare<[string], { id: string }>(
+        `SELECT DISTINCT t.canonical_id AS id FROM actor_affiliations f
+         JOIN actors t ON t.actor_id = f.affiliated_with WHERE f.actor_id = ? ORDER BY id`,
+      )
+      .all(row.actor_id)
+      .map((r) => r.id);
+    return {
+      id: row.actor_id,
+      name: row.name,
+      kind: row.kind,
+      provisional: row.provisional === 1,
+      aliases: this.aliases('actor', [row.actor_id]),
+      affiliatedWith,
+      mergedFrom,
+      ...(row.canonical_id === row.actor_id ? {} : { mergedInto: row.canonical_id }),
+    };
+  }
+
+  private locationRecord(id: string): LocationRecord | undefined {
+    const row = this.location(id);
+    if (!row) return undefined;
+    return {
+      id: row.location_id,
+      name: row.name,
+      kind: row.kind,
+      provisional: row.provisional === 1,
+      aliases: this.aliases('location', [row.location_id]),
+      parentId: row.parent_id,
+      coordinates: row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { DomainValidationError } from '../common/errors.js';
+import { parsePartialDate } from '../common/partial-date.js';
+import type { IncidentKind } from '../incidents/incident.js';
+import { ReadStore } from '../projections/read-store.js';
+import { decodeOffset, encodeOffset, RegistryReader } from '../registry/registry.reader.js';
+import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import { TimelineReader } from '../timelines/timeline.reader.js';
+
+export interface IncidentSearch {
+  readonly q?: string;
+  readonly kinds?: readonly IncidentKind[];
+  readonly from?: string;
+  readonly to?: string;
+  readonly actor?: string;
+  readonly location?: string;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface IncidentSearchPage {
+  readonly entries: readonly TimelineEntry[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Words of the query as an FTS5 expression: every word must occur, the last may be a prefix.
+ * Each word is quoted, so FTS5 operators typed by a user are searched for, never interpreted.
+ */
+export function ftsQuery(q: string): string {
+  const words = q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) {
+    throw new DomainValidationError([{ field: 'q', message: 'must contain at least one letter or digit' }]);
+  }
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+/** Incident search: ranked by relevance with `q` (title weighs most), chronological without. */
+@Injectable()
+export class SearchReader {
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly registry: RegistryReader,
+    private readonly timelines: TimelineReader,
+  ) {}
+
+  search(query: IncidentSearch): IncidentSearchPage {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const from = query.from === undefined ? undefined : parsePartialDate(query.from);
+    const to = query.to === undefined ? undefined : parsePartialDate(query.to);
+    if (from && to && to.lastDay < from.firstDay) {
+      throw new DomainValidationError([{ field: 'to', message: 'must not be before from' }]);
+    }
+    if (from) {
+      where.push('s.last_day >= ?');
+      params.push(from.firstDay);
+    }
+    if (to) {
+      where.push('s.first_day <= ?');
+      params.push(to.lastDay);
+    }
+    if (query.kinds && query.kinds.length > 0) {
+      where.push(`s.kind IN (${query.kinds.map(() => '?').join(', ')})`);
+      params.push(...query.kinds);
+    }
+    // An actor matches with its merged duplicates; a location with every location under it.
+    for (const [column, subject, id] of [
+      ['actors', 'actor', query.actor],
+      ['locations', 'location', query.location],
+    ] as const) {
+      if (id === undefined) continue;
+      const ids = [
+        ...this.registry.expand(subject, id, subject === 'location' ? 'descendants' : undefined).ids.keys(),
+      ];
+      where.push(`(${ids.map(() => `instr(s.${column}, ?) > 0`).join(' OR ')})`);
+      params.push(...ids.map((i) => `,${i},`));
+    }
+    const offset = decodeOffset(query.cursor);
+    const filter = where.length === 0 ? '' : `AND ${where.join(' AND ')}`;
+    const sql =
+      query.q === undefined
+        ? `SELECT s.incident_id FROM incident_search s WHERE 1 ${filter}
+           ORDER BY s.first_day, s.seq LIMIT ? OFFSET ?`
+        : `SELECT s.incident_id FROM incident_fts f JOIN incident_search s ON s.seq = f.rowid
+           WHERE incident_fts MATCH ? ${filter}
+           ORDER BY bm25(incident_fts, 10.0, 3.0, 5.0), s.seq LIMIT ? OFFSET ?`;
+    const args = query.q === undefined ? params : [ftsQuery(query.q), ...params];
+    const rows = this.readStore
+      .prepare<(string | number)[], { incident_id: string }>(sql)
+      .all(...args, query.limit + 1, offset);
+    return {
+      entries: rows.slice(0, query.limit).map((row) => this.timelines.incident(row.incident_id)),
+      nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { validate } from '@readme/openapi-parser';
+import { startApp, tempDir, type RunningApp } from './support/app.js';
+
+describe('the OpenAPI document', () => {
+  const temp = tempDir();
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(temp.dir);
+  });
+  afterAll(async () => {
+    await running.close();
+    temp.remove();
+  });
+
+  it('is served at /docs-json and passes a real OpenAPI validator', async () => {
+    const response = await fetch(`${running.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as any;
+    const result = await validate(structuredClone(document));
+    expect(result.valid ? [] : result.errors).toEqual([]);
+    expect(document.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/v1/actors',
+      '/v1/actors/{id}/aliases',
+      '/v1/actors/{id}/affiliations',
+      '/v1/actors/{id}/merge',
+      '/v1/locations',
+      '/v1/locations/{id}/aliases',
+      '/v1/locations/{id}/parent',
+      '/v1/actors/{id}/timeline',
+      '/v1/locations/{id}/timeline',
+      '/v1/incidents',
+    ]) {
+      expect(Object.keys(document.paths)).toContain(path);
+    }
+    const problem = document.paths['/v1/actors/{id}/merge'].post.responses['409'];
+    expect(Object.keys(problem.content)).toEqual(['application/problem+json']);
+    // every /v1 operation says what it does, what it answers, and how it fails
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries<any>(item)) {
+        expect([method, path, typeof operation.summary]).toEqual([method, path, 'string']);
+        expect(Object.keys(operation.responses).some((status) => status.startsWith('2'))).toBe(true);
+        if (path !== '/v1/events') {
+          expect(Object.keys(operation.responses).some((status) => status.startsWith('4'))).toBe(true);
+        }
+      }
+    }
+    expect(document.components.schemas.ProblemDto.properties.errors.type).toBe('array');
+    const timeline = document.paths['/v1/actors/{id}/timeline'].get;
+    expect(timeline.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['id', 'from', 'to', 'include', 'format', 'cursor']),
+    );
+  });
+
+  it('serves the documentation UI at /docs', async () => {
+    const response = await fetch(`${running.url}/docs`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toMatch(/swagger/i);
+  });
+});
