@@ -278,6 +278,7 @@ async function main(): Promise<void> {
   };
   const raw: Record<string, unknown> = {};
   let server: ServerProcess | undefined;
+  let failure: string | undefined;
   try {
     // 1. appends
     log('phase 1: appends through the store port (durability full)');
@@ -425,6 +426,11 @@ async function main(): Promise<void> {
       value: single.rps,
     });
     log(`  ${single.rps} incidents/s, p99 ${single.p99Ms} ms, non-2xx ${single.non2xx}`);
+  } catch (error) {
+    // Keep what was measured: the table and the JSON still say which phase failed and why.
+    failure = (error as Error).stack ?? String(error);
+    raw.failure = failure;
+    log(`benchmark failed: ${failure}`);
   } finally {
     await server?.stop();
     if (p.keep) log(`work dir kept: ${work}`);
@@ -485,6 +491,7 @@ async function main(): Promise<void> {
       `${p.events < 1_000_000 ? ' (the rebuild, timeline and cold-start bars are set for 1,000,000 events)' : ''}; ` +
       `written to ${p.out}\n`,
   );
+  if (failure !== undefined) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
