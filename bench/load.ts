@@ -1,5 +1,6 @@
 /** HTTP load, bounded in time and in count, against 127.0.0.1 only. */
 import autocannon from 'autocannon';
+import { WRITE_HEADERS } from './server.js';
 
 export interface LoadResult {
   readonly requests: number;
@@ -108,7 +109,7 @@ export async function postBatches(
       if (body === undefined) return;
       const res = await fetch(`${url}/v1/incidents:batch`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
+        headers: { 'content-type': 'application/x-ndjson', ...WRITE_HEADERS },
         body,
       });
       const text = await res.text();

@@ -26,7 +26,7 @@ import {
 import { getRequests, load, type LoadResult, postBatches } from './load.js';
 import { BARS, type Figure, judge, table } from './report.js';
 import { Rng } from './rng.js';
-import { startServer, type ServerProcess, waitUntilReady } from './server.js';
+import { startServer, type ServerProcess, waitUntilReady, WRITE_HEADERS } from './server.js';
 
 const HERE = import.meta.dirname;
 const RESULTS = join(HERE, '..', '..', 'bench', 'results');
@@ -252,7 +252,7 @@ async function singlePostPhase(p: Plan, server: ServerProcess, bodies: string[])
     requests: bodies.map((body) => ({
       method: 'POST',
       path: '/v1/incidents',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...WRITE_HEADERS },
       body,
     })),
   });

@@ -1,10 +1,17 @@
 /** The server under test: `node dist/src/main.js` in its own process, on 127.0.0.1 only. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const MAIN = join(import.meta.dirname, '..', 'src', 'main.js');
+
+/** The editor key of this run: the server is started with it, the writes send it. */
+export const BENCH_KEY = randomBytes(24).toString('hex');
+
+/** Headers of every write: a server without keys ignores them, one with keys checks them. */
+export const WRITE_HEADERS = { authorization: `Bearer ${BENCH_KEY}` } as const;
 
 export interface ServerProcess {
   readonly url: string;
@@ -37,6 +44,7 @@ export async function startServer(
       DATELINE_EVENT_STORE: `sqlite:${files.eventStore}`,
       DATELINE_READ_STORE: files.readStore,
       DATELINE_DEMO_DATA: 'false',
+      DATELINE_API_KEYS: `editor:${BENCH_KEY}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
