@@ -24,8 +24,9 @@ import { IncidentsBatchController, IncidentsController } from './incidents/incid
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
 import { HealthController } from './ops/health.controller.js';
+import { MetricsModule } from './ops/metrics.js';
 import { PROJECTIONS } from './projections/projection.js';
-import { ProjectionRunner } from './projections/projection-runner.js';
+import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
@@ -76,7 +77,7 @@ export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule],
+      imports: [EventStoreModule.forRoot(config), CqrsModule.forRoot(), TerminusModule, MetricsModule],
       controllers: [
         IncidentsController,
         IncidentsBatchController,
@@ -91,6 +92,7 @@ export class AppModule {
       providers: [
         { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
         { provide: PROJECTIONS, useValue: READ_MODELS },
+        { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
         RegistryService,
         IncidentRecorder,

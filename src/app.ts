@@ -1,12 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppModule } from './app.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { DomainValidationError } from './common/errors.js';
+import { registerInputGuards } from './common/input-guards.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
+import helmet from '@fastify/helmet';
+import { generatedKeyPath, loadOrCreateAdminKey, parseApiKeys, type ApiKey } from './auth/api-keys.js';
+import { registerAccessControl } from './auth/access.js';
+import { registerRateLimit } from './auth/rate-limit.js';
+import { Metrics } from './ops/metrics.js';
+import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
+import { registerGracefulClose } from './ops/shutdown.js';
 import { setupOpenApi } from './openapi.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
@@ -36,8 +45,23 @@ export async function createApp(
   config: Config,
   options: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BATCH_BODY_LIMIT, trustProxy: false });
+  const quiet = options.logger === false;
+  const adapter = new FastifyAdapter({
+    bodyLimit: BATCH_BODY_LIMIT,
+    trustProxy: false,
+    logger: quiet ? false : loggerOptions(config),
+    // One access line per request from registerRequestLogging instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId,
+    requestIdHeader: false,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: 2 * config.requestTimeoutMs,
+  });
   const fastify = adapter.getInstance();
+  registerRequestLogging(fastify);
+  registerInputGuards(fastify);
+  registerGracefulClose(fastify);
+  registerAccessControl(fastify, apiKeys(config, quiet), config.publicReads);
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;
   });
@@ -51,13 +75,44 @@ export async function createApp(
     }
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: options.logger === false ? false : ['log', 'warn', 'error'],
+    logger: quiet ? false : new NestPinoLogger(fastify.log),
     abortOnError: false,
   });
+  app.get(Metrics).observeHttp(fastify);
+  await app.register(helmet, {
+    // The API serves JSON only; the documentation page (/docs) needs its own script and styles.
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+  });
+  await registerRateLimit(app, config);
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['Location', 'ETag', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);
   await app.init();
   return app;
+}
+
+/** The configured keys, or the admin key generated on the first start (printed once, never logged). */
+function apiKeys(config: Config, quiet: boolean): ApiKey[] {
+  if (config.apiKeys !== undefined) return parseApiKeys(config.apiKeys);
+  const eventStorePath = config.eventStore.kind === 'sqlite' ? config.eventStore.path : undefined;
+  const path = generatedKeyPath(config.readStorePath, eventStorePath);
+  return loadOrCreateAdminKey(path, (key) => {
+    if (quiet) return;
+    process.stdout.write(
+      `Dateline generated an admin API key. It is shown only now; only its SHA-256 is kept${
+        path === undefined ? ' (in memory)' : ` in ${path}`
+      }:\n\n  DATELINE_ADMIN_KEY=${key}\n\nSend it as Authorization: Bearer <key>. Delete that file to generate a new one.\n`,
+    );
+  });
 }

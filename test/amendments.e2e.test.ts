@@ -181,7 +181,7 @@ describe('corrections, disputes, sources, retractions and asOf', () => {
     ]);
     expect(history.body.events[2]).toMatchObject({
       data: { reason: 'Wrong crossing' },
-      recordedBy: 'anonymous',
+      recordedBy: expect.stringMatching(/^admin-[0-9a-f]{8}$/),
     });
     expect((await getJson(`${url}/v1/incidents/018f0000-0000-7000-8000-0000000000aa/history`)).status).toBe(
       404,

@@ -1,4 +1,4 @@
-import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
+import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { convoy, talks } from './support/fixtures.js';
 
 async function logLength(url: string): Promise<number> {
@@ -185,7 +185,7 @@ describe('incidents and timelines over HTTP', () => {
     it('a wrong content type gets 415', async () => {
       const res = await fetch(`${url}/v1/incidents`, {
         method: 'POST',
-        headers: { 'content-type': 'text/plain' },
+        headers: { 'content-type': 'text/plain', ...AUTH },
         body: 'hello',
       });
       expect(res.status).toBe(415);
@@ -398,7 +398,7 @@ describe('incidents and timelines over HTTP', () => {
         data: expect.any(Object),
         metadata: {
           recordedAt: expect.any(String),
-          recordedBy: 'anonymous',
+          recordedBy: expect.stringMatching(/^admin-[0-9a-f]{8}$/),
           correlationId: expect.any(String),
           causationId: expect.any(String),
           schemaVersion: 1,

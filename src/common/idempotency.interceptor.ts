@@ -27,7 +27,7 @@ interface StoredAnswer {
 /**
  * `Idempotency-Key` on any POST: a retry with the same key and body gets the first answer without
  * appending again; the same key with another body is a 422. Answers are kept in this instance's
- * read store: a retry must reach the same instance (see docs/decisions/0007-idempotency-keys.md).
+ * read store: a retry must reach the same instance (see docs/decisions/0008-idempotency-keys.md).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

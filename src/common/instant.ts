@@ -11,8 +11,10 @@ export function normaliseInstant(text: string): string | undefined {
   const time = Date.parse(zoned);
   if (Number.isNaN(time)) return undefined;
   const iso = new Date(time).toISOString();
-  // Date.parse rolls 2023-02-30 over to March; a real instant round-trips its calendar date.
-  return zoned.slice(0, 10) === iso.slice(0, 10) || /[+-]\d{2}:?\d{2}$/.test(zoned) ? iso : undefined;
+  // Date.parse rolls 2023-02-30 over to March, with or without an offset: the calendar date as
+  // written must exist on its own.
+  const day = zoned.slice(0, 10);
+  return new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day ? iso : undefined;
 }
 
 /** A query parameter that must be an ISO 8601 instant; the DTO receives it in UTC. */

@@ -37,10 +37,12 @@ function httpProblem(error: HttpException): Problem {
       status: own,
       statusCode: _code,
       error: _error,
-      type: _type,
+      type,
       ...extensions
     } = body as Record<string, unknown>;
     Object.assign(problem, extensions);
+    // Only Dateline's own problem types (auth, rate limit) are taken from an exception body.
+    if (typeof type === 'string' && type.startsWith(problemType(''))) problem.type = type;
     if (typeof own === 'string') problem.health = own;
     if (typeof title === 'string') problem.title = title;
     if (typeof message === 'string') problem.detail = message;

@@ -12,8 +12,8 @@ export function requestIdOf(request: FastifyRequest): string {
 }
 
 /**
- * The metadata context of a write. The principal is the authenticated key's name once keys exist;
- * until then every write is anonymous.
+ * The metadata context of a write. The principal is the authenticated key's name (set by the
+ * access hook in src/auth/access.ts); a write never runs without one, so 'anonymous' is a backstop.
  */
 export const Writer = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteContext => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: string }>();

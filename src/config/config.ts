@@ -1,5 +1,7 @@
 /** Typed configuration from the environment, validated once at start. */
 
+import { ApiKeyConfigError, parseApiKeys } from '../auth/api-keys.js';
+
 export type EventStoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'kurrentdb'; readonly connectionString: string };
@@ -14,6 +16,18 @@ export interface Config {
   readonly durability: 'full' | 'relaxed';
   /** How long a write waits for the projections before answering 202 instead of 201. */
   readonly readYourWritesTimeoutMs: number;
+  /** `DATELINE_API_KEYS` as given; parsed and checked by the auth module (src/auth/api-keys.ts). */
+  readonly apiKeys: string | undefined;
+  /** Requests per key (or per address without a key) and window; 0 turns rate limiting off. */
+  readonly rateLimit: number;
+  readonly rateLimitWindowMs: number;
+  /** Origins allowed by CORS; empty: no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
+  /** Longest time to receive a whole request; slow clients get a 408. */
+  readonly requestTimeoutMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Events per read-store transaction while projections catch up or rebuild. */
+  readonly projectionBatch: number;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -80,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
   const readStorePath = env.DATELINE_READ_STORE ?? './data/read-models.db';
   if (readStorePath === '') problems.push('DATELINE_READ_STORE is empty');
   const config: Config = {
+    ...securityConfig(env, problems),
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
     host,
     eventStore: eventStore(env.DATELINE_EVENT_STORE ?? 'sqlite:./data/dateline.db', problems),
@@ -88,7 +103,73 @@ export function loadConfig(env: Env = process.env): Config {
     publicReads: bool(env, 'DATELINE_PUBLIC_READS', true, problems),
     durability: durability === 'relaxed' ? 'relaxed' : 'full',
     readYourWritesTimeoutMs: integer(env, 'DATELINE_READ_YOUR_WRITES_MS', 2000, 0, 60000, problems),
+    projectionBatch: integer(env, 'DATELINE_PROJECTION_BATCH', 2000, 1, 100000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+type SecurityConfig = Pick<
+  Config,
+  'apiKeys' | 'rateLimit' | 'rateLimitWindowMs' | 'corsOrigins' | 'requestTimeoutMs' | 'logLevel'
+>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const SECURITY_DEFAULTS = {
+  apiKeys: undefined,
+  // Generous on purpose: a loopback benchmark at 32 connections stays far below it; operators tune it down.
+  rateLimit: 600_000,
+  rateLimitWindowMs: 60_000,
+  corsOrigins: [],
+  requestTimeoutMs: 30_000,
+  logLevel: 'info',
+} satisfies SecurityConfig;
+
+/** Keys, limits, CORS and logging; kept apart so the core settings above stay readable. */
+function securityConfig(env: Env, problems: string[]): SecurityConfig {
+  const logLevel = (env.DATELINE_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`DATELINE_LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const origins = (env.DATELINE_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`DATELINE_CORS_ORIGINS: ${origin} is not an origin like https://desk.example.org or *`);
+    }
+  }
+  const apiKeys = env.DATELINE_API_KEYS;
+  if (apiKeys !== undefined && apiKeys.trim() !== '') {
+    try {
+      parseApiKeys(apiKeys);
+    } catch (error) {
+      if (!(error instanceof ApiKeyConfigError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return {
+    apiKeys: apiKeys === undefined || apiKeys.trim() === '' ? undefined : apiKeys,
+    rateLimit: integer(env, 'DATELINE_RATE_LIMIT', SECURITY_DEFAULTS.rateLimit, 0, 1_000_000_000, problems),
+    rateLimitWindowMs: integer(
+      env,
+      'DATELINE_RATE_WINDOW_MS',
+      SECURITY_DEFAULTS.rateLimitWindowMs,
+      1,
+      86_400_000,
+      problems,
+    ),
+    corsOrigins: origins,
+    requestTimeoutMs: integer(
+      env,
+      'DATELINE_REQUEST_TIMEOUT_MS',
+      SECURITY_DEFAULTS.requestTimeoutMs,
+      0,
+      3_600_000,
+      problems,
+    ),
+    logLevel: LOG_LEVELS.includes(logLevel) ? logLevel : 'info',
+  };
 }

@@ -6,6 +6,7 @@ import { EVENT_STORE, type EventStore } from './event-store.js';
 import { EventWriter } from './event-writer.js';
 import { EventsController, ReadLogHandler } from './events.controller.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { InstrumentedEventStore, Metrics } from '../ops/metrics.js';
 
 /** Opens the event store the configuration names. */
 export async function openEventStore(config: Config): Promise<EventStore> {
@@ -26,7 +27,14 @@ export class EventStoreModule {
       module: EventStoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
+        {
+          provide: EVENT_STORE,
+          useFactory: async (metrics?: Metrics) => {
+            const store = await openEventStore(config);
+            return metrics ? new InstrumentedEventStore(store, metrics) : store;
+          },
+          inject: [{ token: Metrics, optional: true }],
+        },
         EventWriter,
         ReadLogHandler,
       ],

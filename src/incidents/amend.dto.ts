@@ -38,6 +38,7 @@ function IsSmallJson(maxLength: number): PropertyDecorator {
 
 export class ChangesDto implements ChangesInput {
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => OccurredDto)
   occurred?: OccurredDto;
@@ -75,6 +76,7 @@ export class ChangesDto implements ChangesInput {
 
 export class CorrectionDto {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ChangesDto)
   changes!: ChangesDto;
@@ -85,6 +87,7 @@ export class CorrectionDto {
   reason!: string;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SourceDto)
   source?: SourceDto;
@@ -101,6 +104,7 @@ export class DisputeDto {
   claimedValue!: unknown;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => SourceDto)
   source!: SourceDto;

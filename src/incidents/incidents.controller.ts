@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -102,6 +103,20 @@ const RECORDED = {
   },
 };
 
+/** What every amendment route answers: the new revision, or why not. */
+function AmendmentResponses(): MethodDecorator {
+  return applyDecorators(
+    ApiCreatedResponse({
+      ...RECORDED,
+      description: 'recorded and visible in the timelines; ETag is the new revision',
+    }),
+    ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' }),
+    ApiBadRequestResponse(PROBLEM),
+    ApiNotFoundResponse(PROBLEM),
+    ApiConflictResponse({ description: 'the incident is retracted (problem document)' }),
+  );
+}
+
 @Controller('v1/incidents')
 @ApiTags('incidents')
 export class IncidentsController {
@@ -175,14 +190,7 @@ export class IncidentsController {
     description: 'the ETag from GET /v1/incidents/{id}',
     example: '"0"',
   })
-  @ApiCreatedResponse({
-    ...RECORDED,
-    description: 'recorded and visible in the timelines; ETag is the new revision',
-  })
-  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiNotFoundResponse(PROBLEM)
-  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
+  @AmendmentResponses()
   @ApiPreconditionFailedResponse({
     description: 'stale If-Match; the problem document names currentRevision',
   })
@@ -208,14 +216,7 @@ export class IncidentsController {
 
   @Post(':id/disputes')
   @ApiOperation({ summary: 'Record a sourced claim that contradicts a recorded value (14 trucks vs 17)' })
-  @ApiCreatedResponse({
-    ...RECORDED,
-    description: 'recorded and visible in the timelines; ETag is the new revision',
-  })
-  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiNotFoundResponse(PROBLEM)
-  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
+  @AmendmentResponses()
   dispute(
     @Param('id', uuid) id: string,
     @Body() body: DisputeDto,
@@ -234,14 +235,7 @@ export class IncidentsController {
   @Post(':id/sources')
   @ApiOperation({ summary: 'Add a corroborating source' })
   @ApiBody({ type: SourceDto })
-  @ApiCreatedResponse({
-    ...RECORDED,
-    description: 'recorded and visible in the timelines; ETag is the new revision',
-  })
-  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiNotFoundResponse(PROBLEM)
-  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
+  @AmendmentResponses()
   addSource(
     @Param('id', uuid) id: string,
     @Body() source: SourceDto,
@@ -260,14 +254,7 @@ export class IncidentsController {
 
   @Post(':id/retraction')
   @ApiOperation({ summary: 'Retract the incident: it leaves timelines and search, its history stays' })
-  @ApiCreatedResponse({
-    ...RECORDED,
-    description: 'recorded and visible in the timelines; ETag is the new revision',
-  })
-  @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
-  @ApiBadRequestResponse(PROBLEM)
-  @ApiNotFoundResponse(PROBLEM)
-  @ApiConflictResponse({ description: 'the incident is retracted (problem document)' })
+  @AmendmentResponses()
   retract(
     @Param('id', uuid) id: string,
     @Body() body: RetractionDto,

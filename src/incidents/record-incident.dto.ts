@@ -119,6 +119,7 @@ export class RecordIncidentDto implements IncidentInput {
 
   @ApiProperty({ type: OccurredDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => OccurredDto)
   occurred!: OccurredDto;

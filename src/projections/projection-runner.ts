@@ -1,5 +1,5 @@
 import { setTimeout as delay, setImmediate as nextMacrotask } from 'node:timers/promises';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.js';
 import { batched } from './batched.js';
 import { ProjectionCatalog } from './projection-catalog.js';
@@ -66,10 +66,16 @@ class ProjectionFailedError extends Error {
   }
 }
 
-const BATCH = 2000;
 const MAX_BACKOFF_MS = 5000;
 /** Page cache of the read-store connection, in KiB. */
 const READ_STORE_CACHE_KIB = 64 * 1024;
+
+export interface RunnerOptions {
+  /** Events per transaction while catching up or rebuilding; the event loop is free between batches. */
+  readonly batchSize?: number;
+}
+
+export const RUNNER_OPTIONS = Symbol('RUNNER_OPTIONS');
 
 /**
  * Keeps the read models up to date: catches up from the checkpoints in batches, then follows the
@@ -94,17 +100,20 @@ export class ProjectionRunner {
   /** Position of the last batch the live loop has seen (applied, or skipped by everyone). */
   private mainPosition = 0n;
   private head = 0n;
+  private readonly batchSize: number;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readStore: ReadStore,
     @Inject(PROJECTIONS) factories: readonly ProjectionFactory[],
+    @Optional() @Inject(RUNNER_OPTIONS) options?: RunnerOptions,
   ) {
     // Projections write timeline rows into several indexes at scattered keys (one insertion point
     // per actor and location). With SQLite's default 2 MB page cache every such insert re-reads
     // and re-writes pages; a cache that holds the hot index pages makes catch-up CPU-bound instead
     // of I/O-bound. Bounded, so a rebuild stays within its memory bar. See docs/decisions/0006.
     readStore.db.pragma(`cache_size = -${READ_STORE_CACHE_KIB}`);
+    this.batchSize = options?.batchSize ?? 2000;
     this.catalog = new ProjectionCatalog(readStore.db);
     const db = readStore.db;
     for (const factory of factories) {
@@ -244,7 +253,8 @@ export class ProjectionRunner {
       const lag = Number(head > serving.checkpoint ? head - serving.checkpoint : 0n);
       const buildLag = build ? Number(head > build.checkpoint ? head - build.checkpoint : 0n) : 0;
       const buildRate = build?.rate.perSecond() ?? 0;
-      const rebuilding = build !== undefined || (serving.checkpoint === 0n && head > 0n) || lag > BATCH;
+      const rebuilding =
+        build !== undefined || (serving.checkpoint === 0n && head > 0n) || lag > this.batchSize;
       return {
         name,
         version: serving.version,
@@ -303,8 +313,8 @@ export class ProjectionRunner {
         try {
           for await (const event of this.store.readAll({
             fromPosition: build.checkpoint,
-            batchSize: BATCH,
-            limit: BATCH,
+            batchSize: this.batchSize,
+            limit: this.batchSize,
           })) {
             batch.push(event);
           }
@@ -367,7 +377,7 @@ export class ProjectionRunner {
         backoff = 100;
         for await (const batch of batched(
           this.store.subscribeToAll({ fromPosition: this.mainPosition, signal }),
-          BATCH,
+          this.batchSize,
         )) {
           this.applyBatch(batch);
         }
@@ -386,9 +396,12 @@ export class ProjectionRunner {
   /** Reads the log in large batches up to the head, yielding to the event loop between batches. */
   private async catchUp(signal: AbortSignal): Promise<void> {
     let batch: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({ fromPosition: this.mainPosition, batchSize: BATCH })) {
+    for await (const event of this.store.readAll({
+      fromPosition: this.mainPosition,
+      batchSize: this.batchSize,
+    })) {
       batch.push(event);
-      if (batch.length >= BATCH) {
+      if (batch.length >= this.batchSize) {
         this.applyBatch(batch);
         batch = [];
         await nextMacrotask();

@@ -5,6 +5,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -95,6 +96,7 @@ export class RegisterLocationDto {
 
   @ApiPropertyOptional({ type: CoordinatesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CoordinatesDto)
   coordinates?: CoordinatesDto;

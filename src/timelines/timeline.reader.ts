@@ -55,11 +55,67 @@ const TABLES = {
   location: { timeline: 'location_timeline', key: 'location_id' },
 } as const;
 
-/** Rows visible at an instant: opened at or before it and not closed by then. */
+/**
+ * Rows visible at an instant: opened at or before it and not closed by then. The unary `+` keeps
+ * SQLite from driving the scan by `recorded_from` (the changes-feed index), which would sort every
+ * version of a busy actor; the date-ordered index then serves the ORDER BY without a sort.
+ */
 function versionAt(alias: string, asOf: string | undefined, params: (string | number)[]): string {
   if (asOf === undefined) return `${alias}.recorded_to IS NULL`;
   params.push(asOf, asOf);
-  return `${alias}.recorded_from <= ? AND (${alias}.recorded_to IS NULL OR ${alias}.recorded_to > ?)`;
+  return `+${alias}.recorded_from <= ? AND (${alias}.recorded_to IS NULL OR ${alias}.recorded_to > ?)`;
+}
+
+/**
+ * The SQL of one timeline page (limit + 1 rows, to know whether another page follows). A pure
+ * function, so tests can check its query plan.
+ */
+export function timelineQuery(
+  subject: Subject,
+  ids: readonly string[],
+  filter: TimelineFilter,
+): { sql: string; params: (string | number)[] } {
+  const { timeline, key } = TABLES[subject];
+  const where = [ids.length === 1 ? `t.${key} = ?` : `t.${key} IN (${ids.map(() => '?').join(', ')})`];
+  const params: (string | number)[] = [...ids];
+  where.push(versionAt('t', filter.asOf, params));
+  if (filter.includeRetracted !== true) where.push('t.retracted = 0');
+  const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
+  const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
+  if (from && to && to.lastDay < from.firstDay) {
+    throw new DomainValidationError([{ field: 'to', message: 'must not be before from' }]);
+  }
+  // Overlap: an incident matches when its span [first_day, last_day] meets [from, to].
+  if (from) {
+    where.push('t.last_day >= ?');
+    params.push(from.firstDay);
+  }
+  if (to) {
+    where.push('t.first_day <= ?');
+    params.push(to.lastDay);
+  }
+  if (filter.kinds && filter.kinds.length > 0) {
+    where.push(`t.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
+    params.push(...filter.kinds);
+  }
+  if (filter.role !== undefined) {
+    where.push('instr(t.roles, ?) > 0');
+    params.push(`,${filter.role},`);
+  }
+  const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
+  if (filter.cursor !== undefined) {
+    const cursor = decodeCursor(filter.cursor);
+    where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
+    params.push(cursor.day, cursor.seq);
+  }
+  params.push(filter.limit + 1);
+  // One incident may match through several ids: group them, so it appears once. A single id
+  // keeps the plain index scan.
+  const sql = `SELECT i.doc, t.first_day, t.seq, ${ids.length === 1 ? `t.${key}` : `group_concat(t.${key})`} AS matched
+     FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
+     WHERE ${where.join(' AND ')} ${ids.length === 1 ? '' : 'GROUP BY t.first_day, t.seq, t.incident_id'}
+     ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`;
+  return { sql, params };
 }
 
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
@@ -75,52 +131,11 @@ export class TimelineReader {
    * affiliates, descendants); a merged actor's id answers with its canonical actor's timeline.
    */
   page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const { timeline, key } = TABLES[subject];
     const expansion = this.registry.expand(subject, id, filter.include);
-    const ids = [...expansion.ids.keys()];
-
-    const where = [ids.length === 1 ? `t.${key} = ?` : `t.${key} IN (${ids.map(() => '?').join(', ')})`];
-    const params: (string | number)[] = [...ids];
-    where.push(versionAt('t', filter.asOf, params));
-    if (filter.includeRetracted !== true) where.push('t.retracted = 0');
-    const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
-    const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
-    if (from && to && to.lastDay < from.firstDay) {
-      throw new DomainValidationError([{ field: 'to', message: 'must not be before from' }]);
-    }
-    // Overlap: an incident matches when its span [first_day, last_day] meets [from, to].
-    if (from) {
-      where.push('t.last_day >= ?');
-      params.push(from.firstDay);
-    }
-    if (to) {
-      where.push('t.first_day <= ?');
-      params.push(to.lastDay);
-    }
-    if (filter.kinds && filter.kinds.length > 0) {
-      where.push(`t.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
-      params.push(...filter.kinds);
-    }
-    if (filter.role !== undefined) {
-      where.push('instr(t.roles, ?) > 0');
-      params.push(`,${filter.role},`);
-    }
-    const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
-    if (filter.cursor !== undefined) {
-      const cursor = decodeCursor(filter.cursor);
-      where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
-      params.push(cursor.day, cursor.seq);
-    }
-    // One incident may match through several ids: group them, so it appears once. A single id
-    // keeps the plain index scan.
+    const { sql, params } = timelineQuery(subject, [...expansion.ids.keys()], filter);
     const rows = this.readStore
-      .prepare<(string | number)[], { doc: string; first_day: string; seq: number; matched: string }>(
-        `SELECT i.doc, t.first_day, t.seq, ${ids.length === 1 ? `t.${key}` : `group_concat(t.${key})`} AS matched
-         FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-         WHERE ${where.join(' AND ')} ${ids.length === 1 ? '' : 'GROUP BY t.first_day, t.seq, t.incident_id'}
-         ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`,
-      )
-      .all(...params, filter.limit + 1);
+      .prepare<(string | number)[], { doc: string; first_day: string; seq: number; matched: string }>(sql)
+      .all(...params);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {

@@ -16,6 +16,7 @@ import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { tempDir } from '../support/app.js';
+import { until } from '../support/wait.js';
 
 /** The SQLite store behind a switch: taken down, every call fails as an unreachable store would. */
 class SwitchableStore implements EventStore {
@@ -88,14 +89,6 @@ const event = (): NewEvent => ({
     schemaVersion: 1,
   },
 });
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('the projection runner when the store goes away', () => {
   it('reports reconnecting, then resumes from its checkpoint with no event lost or applied twice', async () => {

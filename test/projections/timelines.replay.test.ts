@@ -133,3 +133,45 @@ describe('timeline projections, replayed from logs', () => {
     await second.close();
   });
 });
+
+describe('the synthetic log (200 deliveries, openings, corrections, disputes, retractions)', () => {
+  // Delivery k: day (k % 10) + 1 of March 2024 with that many trucks, north crossing when k is even.
+  // Deliveries 0–19 were corrected to one truck more, 180–199 retracted, 20–29 disputed.
+  const log = join(fixtures, 'synthetic-log.ndjson');
+
+  it('timelines leave retracted deliveries out and show corrected and disputed ones', async () => {
+    const { timeline, close } = await replay(log);
+    const donor = timeline('actor', 'donor-state', { limit: 500 });
+    expect(donor.entries).toHaveLength(180);
+    expect(timeline('actor', 'donor-state', { limit: 500, includeRetracted: true }).entries).toHaveLength(
+      200,
+    );
+    const first = donor.entries.find((e) => e.title === 'Delivery 0');
+    expect(first).toMatchObject({
+      details: { trucks: 2 },
+      corrections: [expect.objectContaining({ reason: 'recount' })],
+    });
+    const disputed = donor.entries.find((e) => e.title === 'Delivery 25');
+    expect(disputed?.disputes).toEqual([
+      expect.objectContaining({ field: 'details.trucks', recordedValue: 6, claimedValue: 99 }),
+    ]);
+    expect(timeline('location', 'north-crossing', { limit: 500 }).entries).toHaveLength(90 + 10);
+    await close();
+  });
+
+  it('aid flows sum trucks per crossing per day, after corrections and retractions', async () => {
+    const { aidFlows, close } = await replay(log);
+    const flows = aidFlows.flows('north-crossing', 'day').flows;
+    expect(flows).toHaveLength(10);
+    for (const flow of flows) {
+      const day = Number(flow.period.slice(-2));
+      // Even k with (k % 10) + 1 === day: ten deliveries per day before retractions (k < 180 keeps nine).
+      const delivered = [...Array(200).keys()].filter((k) => k % 2 === 0 && (k % 10) + 1 === day && k < 180);
+      const trucks = delivered.reduce((sum, k) => sum + day + (k < 20 ? 1 : 0), 0);
+      expect(flow).toMatchObject({ deliveries: delivered.length, trucks, openings: 1, closures: 0 });
+    }
+    const byWeek = aidFlows.flows('region', 'week', '2024-03', '2024-03').flows;
+    expect(byWeek.reduce((sum, f) => sum + f.deliveries, 0)).toBe(180);
+    await close();
+  });
+});

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { AUTH, TEST_KEYS } from './keys.js';
+
+export { AUTH, TEST_KEY, TEST_KEYS } from './keys.js';
 
 export interface RunningApp {
   readonly app: NestFastifyApplication;
@@ -24,6 +27,7 @@ export async function startApp(dir: string, env: Record<string, string> = {}): P
     DATELINE_EVENT_STORE: `sqlite:${join(dir, 'dateline.db')}`,
     DATELINE_READ_STORE: join(dir, 'read-models.db'),
     DATELINE_DEMO_DATA: 'false',
+    DATELINE_API_KEYS: TEST_KEYS,
     ...env,
   });
   const app = await createApp(config, { logger: false });
@@ -40,15 +44,19 @@ export async function postJson(
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...AUTH, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function getJson(url: string): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(url);
+/** GET with the test admin key, so admin reads work too; pass `{}` to read anonymously. */
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = AUTH,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, { headers });
   const text = await response.text();
   let body: unknown = text;
   try {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_KEYS } from './keys.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -16,12 +17,20 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build before these tests`);
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATELINE_DEMO_DATA: 'false', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATELINE_DEMO_DATA: 'false',
+      DATELINE_API_KEYS: TEST_KEYS,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const exit = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ?? code ?? -1));
+    // 'close', not 'exit': the last output may still be in the pipe when the process has exited.
+    child.once('close', (code, signal) => resolve(signal ?? code ?? -1));
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
