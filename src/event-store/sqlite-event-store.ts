@@ -41,12 +41,19 @@ interface PendingAppend {
 
 const DEFAULT_BATCH = 1000;
 
+/** Thrown inside a group when an append may be the retry of one already written. */
+class PossibleReplay extends Error {
+  constructor(original: Error) {
+    super(original.message);
+  }
+}
+
 /**
  * The embedded event store: one SQLite table in WAL mode.
  *
  * Appends that arrive in the same turn of the event loop are committed in one transaction
- * (group commit), each inside its own savepoint, so concurrent writers share one fsync while a
- * failed expectation only rolls back its own append.
+ * (group commit), so concurrent writers share one fsync while a failed expectation only rolls
+ * back its own append (a single INSERT is atomic; a multi-event append gets a savepoint).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -64,6 +71,10 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
   };
+  private readonly savepoint: (pending: PendingAppend) => AppendResult;
+  private readonly groupCommit: Database.Transaction<
+    (batch: readonly PendingAppend[], outcomes: ({ ok: AppendResult } | { error: unknown })[]) => void
+  >;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
@@ -98,6 +109,13 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
     };
+    // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this append.
+    this.savepoint = this.db.transaction((pending: PendingAppend) => this.appendInTransaction(pending));
+    this.groupCommit = this.db.transaction(
+      (batch: readonly PendingAppend[], outcomes: ({ ok: AppendResult } | { error: unknown })[]) => {
+        for (const pending of batch) outcomes.push(this.appendOne(pending));
+      },
+    );
   }
 
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -123,20 +141,8 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     const outcomes: ({ ok: AppendResult } | { error: unknown })[] = [];
-    const appendOne = this.db.transaction((pending: PendingAppend) => this.appendInTransaction(pending));
     try {
-      this.db
-        .transaction(() => {
-          for (const pending of batch) {
-            try {
-              // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this append.
-              outcomes.push({ ok: appendOne(pending) });
-            } catch (error) {
-              outcomes.push({ error });
-            }
-          }
-        })
-        .immediate();
+      this.groupCommit.immediate(batch, outcomes);
     } catch (error) {
       const failure = new StoreUnavailableError(`append failed: ${(error as Error).message}`);
       for (const pending of batch) pending.reject(failure);
@@ -150,11 +156,30 @@ export class SqliteEventStore implements EventStore {
     this.wakeSubscribers();
   }
 
-  private appendInTransaction({ stream, events, options }: PendingAppend): AppendResult {
-    const first = events[0];
-    const existing = first ? this.stmt.byEventId.get(first.id) : undefined;
-    if (existing) return this.replayedAppend(stream, events);
+  /** One append inside the group's transaction; its outcome never aborts the others. */
+  private appendOne(pending: PendingAppend): { ok: AppendResult } | { error: unknown } {
+    try {
+      // A single INSERT is atomic on its own, so only a multi-event append needs a savepoint
+      // (a nested better-sqlite3 transaction) to undo its earlier events when a later one fails.
+      return {
+        ok: pending.events.length === 1 ? this.appendInTransaction(pending) : this.savepoint(pending),
+      };
+    } catch (error) {
+      if (!(error instanceof PossibleReplay)) return { error };
+      try {
+        return { ok: this.replayedAppend(pending.stream, pending.events) };
+      } catch (replayError) {
+        return { error: replayError };
+      }
+    }
+  }
 
+  /**
+   * Checks the expected revision, then inserts. The idempotency lookup (is this a retry of an
+   * append that already succeeded?) runs only when the check or the first insert fails, which a
+   * retry always makes it do, so the common path costs one read and one insert per event.
+   */
+  private appendInTransaction({ stream, events, options }: PendingAppend): AppendResult {
     const current = this.stmt.streamRevision.get(stream)?.revision ?? null;
     const expected = options.expectedRevision;
     const actual = current === null ? 'no_stream' : BigInt(current);
@@ -163,11 +188,17 @@ export class SqliteEventStore implements EventStore {
       (expected === 'no_stream' && current === null) ||
       (expected === 'stream_exists' && current !== null) ||
       (typeof expected === 'bigint' && current !== null && expected === BigInt(current));
-    if (!matches) throw new WrongExpectedRevisionError(stream, expected, actual);
+    if (!matches) {
+      const first = events[0];
+      if (first && this.stmt.byEventId.get(first.id)) {
+        throw new PossibleReplay(new WrongExpectedRevisionError(stream, expected, actual));
+      }
+      throw new WrongExpectedRevisionError(stream, expected, actual);
+    }
 
     let revision = current === null ? 0 : current + 1;
     let position = 0;
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       try {
         const info = this.stmt.insert.run(
           stream,
@@ -180,7 +211,9 @@ export class SqliteEventStore implements EventStore {
         position = Number(info.lastInsertRowid);
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new DuplicateEventIdError(`event id ${event.id} was already appended`);
+          const duplicate = new DuplicateEventIdError(`event id ${event.id} was already appended`);
+          // Only a clash on the first event can be a retry: nothing of this append is written yet.
+          throw i === 0 ? new PossibleReplay(duplicate) : duplicate;
         }
         throw error;
       }

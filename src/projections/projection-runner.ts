@@ -67,6 +67,8 @@ class ProjectionFailedError extends Error {
 }
 
 const MAX_BACKOFF_MS = 5000;
+/** Page cache of the read-store connection, in KiB. */
+const READ_STORE_CACHE_KIB = 64 * 1024;
 
 export interface RunnerOptions {
   /** Events per transaction while catching up or rebuilding; the event loop is free between batches. */
@@ -106,6 +108,11 @@ export class ProjectionRunner {
     @Inject(PROJECTIONS) factories: readonly ProjectionFactory[],
     @Optional() @Inject(RUNNER_OPTIONS) options?: RunnerOptions,
   ) {
+    // Projections write timeline rows into several indexes at scattered keys (one insertion point
+    // per actor and location). With SQLite's default 2 MB page cache every such insert re-reads
+    // and re-writes pages; a cache that holds the hot index pages makes catch-up CPU-bound instead
+    // of I/O-bound. Bounded, so a rebuild stays within its memory bar. See docs/decisions/0006.
+    readStore.db.pragma(`cache_size = -${READ_STORE_CACHE_KIB}`);
     this.batchSize = options?.batchSize ?? 2000;
     this.catalog = new ProjectionCatalog(readStore.db);
     const db = readStore.db;

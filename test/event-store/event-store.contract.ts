@@ -128,6 +128,27 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       expect(await collect(store.readStream(stream))).toHaveLength(2);
     });
 
+    it('a retried single-event append returns the first answer, also with expectedRevision any', async () => {
+      const stream = unique('incident');
+      const e = event();
+      const first = await store.append(stream, [e], { expectedRevision: 'no_stream' });
+      expect(await store.append(stream, [e], { expectedRevision: 'no_stream' })).toEqual(first);
+      expect(await store.append(stream, [e], { expectedRevision: 'any' })).toEqual(first);
+      expect(await collect(store.readStream(stream))).toHaveLength(1);
+    });
+
+    it('an append whose later event reuses an id writes none of its events', async () => {
+      const taken = event();
+      await store.append(unique('incident'), [taken], { expectedRevision: 'no_stream' });
+      const stream = unique('incident');
+      await expect(
+        store.append(stream, [event(), taken], { expectedRevision: 'no_stream' }),
+      ).rejects.toBeInstanceOf(DuplicateEventIdError);
+      expect(await collect(store.readStream(stream))).toHaveLength(0);
+      const ok = await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+      expect(ok.nextRevision).toBe(0n);
+    });
+
     it('refuses an event id reused in another stream', async () => {
       const e = event();
       await store.append(unique('incident'), [e], { expectedRevision: 'no_stream' });
