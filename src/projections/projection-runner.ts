@@ -67,8 +67,11 @@ class ProjectionFailedError extends Error {
 }
 
 const MAX_BACKOFF_MS = 5000;
-/** Page cache of the read-store connection, in KiB. */
-const READ_STORE_CACHE_KIB = 64 * 1024;
+/**
+ * Page cache of the read-store connection, in KiB. 64 MiB took a rebuild of the four projections
+ * over 1,000,000 events to 309 MB peak RSS; 32 MiB was as fast on the 110,000-event profile.
+ */
+const READ_STORE_CACHE_KIB = 32 * 1024;
 
 export interface RunnerOptions {
   /** Events per transaction while catching up or rebuilding; the event loop is free between batches. */
