@@ -72,12 +72,12 @@ function versionAt(alias: string, asOf: string | undefined, params: (string | nu
  */
 export function timelineQuery(
   subject: Subject,
-  ids: readonly string[],
+  id: string,
   filter: TimelineFilter,
 ): { sql: string; params: (string | number)[] } {
   const { timeline, key } = TABLES[subject];
-  const where = [ids.length === 1 ? `t.${key} = ?` : `t.${key} IN (${ids.map(() => '?').join(', ')})`];
-  const params: (string | number)[] = [...ids];
+  const where = [`t.${key} = ?`];
+  const params: (string | number)[] = [id];
   where.push(versionAt('t', filter.asOf, params));
   if (filter.includeRetracted !== true) where.push('t.retracted = 0');
   const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
@@ -109,14 +109,20 @@ export function timelineQuery(
     params.push(cursor.day, cursor.seq);
   }
   params.push(filter.limit + 1);
-  // One incident may match through several ids: group them, so it appears once. A single id
-  // keeps the plain index scan.
-  const sql = `SELECT i.doc, t.first_day, t.seq, ${ids.length === 1 ? `t.${key}` : `group_concat(t.${key})`} AS matched
+  const sql = `SELECT i.doc, t.first_day, t.seq, t.${key} AS matched
      FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-     WHERE ${where.join(' AND ')} ${ids.length === 1 ? '' : 'GROUP BY t.first_day, t.seq, t.incident_id'}
-     ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`;
+     WHERE ${where.join(' AND ')} ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`;
   return { sql, params };
 }
+
+interface TimelineRow {
+  doc: string;
+  first_day: string;
+  seq: number;
+  matched: string;
+}
+
+type MergedRow = Omit<TimelineRow, 'matched'> & { matched: string[] };
 
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
 @Injectable()
@@ -132,10 +138,7 @@ export class TimelineReader {
    */
   page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
     const expansion = this.registry.expand(subject, id, filter.include);
-    const { sql, params } = timelineQuery(subject, [...expansion.ids.keys()], filter);
-    const rows = this.readStore
-      .prepare<(string | number)[], { doc: string; first_day: string; seq: number; matched: string }>(sql)
-      .all(...params);
+    const rows = this.mergedRows(subject, [...expansion.ids.keys()], filter);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
@@ -143,7 +146,7 @@ export class TimelineReader {
       asOf: filter.asOf ?? null,
       entries: page.map((row) => ({
         ...(JSON.parse(row.doc) as TimelineEntry),
-        matchedThrough: row.matched.split(',').flatMap((matched) => {
+        matchedThrough: row.matched.flatMap((matched) => {
           const through = expansion.ids.get(matched);
           return through ? [through] : [];
         }),
@@ -151,6 +154,30 @@ export class TimelineReader {
       nextCursor:
         rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };
+  }
+
+  /**
+   * The first `limit + 1` entries over several ids (descendants, affiliates, merged duplicates),
+   * each incident once with every id it matched through. Each id is read by its own index scan,
+   * in order, and the lists are merged: exact, because an incident among the first `limit + 1` of
+   * the union is among the first `limit + 1` of every list it is in, and far cheaper than letting
+   * SQLite group and sort every row of every id.
+   */
+  private mergedRows(subject: Subject, ids: readonly string[], filter: TimelineFilter): MergedRow[] {
+    const byIncident = new Map<number, MergedRow>();
+    for (const id of ids) {
+      const { sql, params } = timelineQuery(subject, id, filter);
+      for (const row of this.readStore.prepare<(string | number)[], TimelineRow>(sql).all(...params)) {
+        // `seq`, the report's position, names the incident; every list holds the same version of it.
+        const known = byIncident.get(row.seq);
+        if (known) known.matched.push(row.matched);
+        else byIncident.set(row.seq, { ...row, matched: [row.matched] });
+      }
+    }
+    const sign = filter.order === 'desc' ? -1 : 1;
+    return [...byIncident.values()]
+      .sort((a, b) => sign * (a.first_day < b.first_day ? -1 : a.first_day > b.first_day ? 1 : a.seq - b.seq))
+      .slice(0, filter.limit + 1);
   }
 
   /** Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. */

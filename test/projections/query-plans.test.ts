@@ -14,7 +14,7 @@ describe('timeline query plans', () => {
   });
 
   function plan(subject: 'actor' | 'location', id: string, filter: Partial<TimelineFilter>): string[] {
-    const { sql, params } = timelineQuery(subject, [id], { order: 'asc', limit: 50, ...filter });
+    const { sql, params } = timelineQuery(subject, id, { order: 'asc', limit: 50, ...filter });
     return (
       replayed.readStore.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
     ).map((row) => row.detail);

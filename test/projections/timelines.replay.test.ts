@@ -175,3 +175,36 @@ describe('the synthetic log (200 deliveries, openings, corrections, disputes, re
     await close();
   });
 });
+
+describe('timelines over several ids (descendants)', () => {
+  it('merges the lists in order, each incident once with every id it matched through, page by page', async () => {
+    const { timeline, close } = await replay(join(fixtures, 'synthetic-log.ndjson'));
+    const all = timeline('location', 'region', { include: 'descendants', limit: 500 });
+    // 180 standing deliveries (each at the region and at one crossing) and 10 openings (north crossing only).
+    expect(all.entries).toHaveLength(190);
+    const order = all.entries.map((e) => `${e.occurred.on}`);
+    expect([...order].sort()).toEqual(order);
+    const delivery = all.entries.find((e) => e.title === 'Delivery 0');
+    expect(delivery?.matchedThrough.map((m) => m.id).sort()).toEqual(['north-crossing', 'region']);
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = timeline('location', 'region', {
+        include: 'descendants',
+        limit: 7,
+        ...(cursor ? { cursor } : {}),
+      });
+      paged.push(...page.entries.map((e) => e.incidentId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(all.entries.map((e) => e.incidentId));
+    const newest = timeline('location', 'region', { include: 'descendants', limit: 5, order: 'desc' });
+    expect(newest.entries.map((e) => e.incidentId)).toEqual(
+      all.entries
+        .slice(-5)
+        .reverse()
+        .map((e) => e.incidentId),
+    );
+    await close();
+  });
+});
