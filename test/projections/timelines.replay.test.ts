@@ -182,7 +182,7 @@ describe('timelines over several ids (descendants)', () => {
     const all = timeline('location', 'region', { include: 'descendants', limit: 500 });
     // 180 standing deliveries (each at the region and at one crossing) and 10 openings (north crossing only).
     expect(all.entries).toHaveLength(190);
-    const order = all.entries.map((e) => `${e.occurred.on}`);
+    const order = all.entries.map((e) => e.occurred.on);
     expect([...order].sort()).toEqual(order);
     const delivery = all.entries.find((e) => e.title === 'Delivery 0');
     expect(delivery?.matchedThrough.map((m) => m.id).sort()).toEqual(['north-crossing', 'region']);
