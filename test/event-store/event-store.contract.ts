@@ -3,9 +3,9 @@ import {
   DuplicateEventIdError,
   WrongExpectedRevisionError,
   type EventStore,
-  type NewEvent,
   type RecordedEvent,
 } from '../../src/event-store/event-store.js';
+import { newEvent } from '../support/events.js';
 
 export interface ContractTarget {
   /** Creates a fresh, empty store. */
@@ -16,20 +16,7 @@ export interface ContractTarget {
   unsupported?: Readonly<Record<string, string>>;
 }
 
-function event(type = 'Something', data: unknown = { n: 1 }): NewEvent {
-  return {
-    id: randomUUID(),
-    type,
-    data,
-    metadata: {
-      recordedAt: new Date().toISOString(),
-      recordedBy: 'contract',
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    },
-  };
-}
+const event = newEvent;
 
 async function collect(iterable: AsyncIterable<RecordedEvent>, max = Infinity): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];

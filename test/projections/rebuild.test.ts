@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.js';
@@ -7,6 +6,7 @@ import type { Projection, TableNames } from '../../src/projections/projection.js
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { tempDir } from '../support/app.js';
+import { newEvent } from '../support/events.js';
 import { until } from '../support/wait.js';
 
 /** Writes one row per event, labelled with its version, so a test sees which generation serves. */
@@ -33,18 +33,7 @@ class Labelled implements Projection {
   }
 }
 
-const event = (): NewEvent => ({
-  id: randomUUID(),
-  type: 'Counted',
-  data: {},
-  metadata: {
-    recordedAt: new Date().toISOString(),
-    recordedBy: 't',
-    correlationId: 'c',
-    causationId: 'c',
-    schemaVersion: 1,
-  },
-});
+const event = (): NewEvent => newEvent('Counted', {});
 
 function labels(readStore: ReadStore): Record<string, number> {
   const rows = readStore.db.prepare('SELECT label, COUNT(*) AS n FROM labelled GROUP BY label').all() as {

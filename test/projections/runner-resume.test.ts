@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import {
@@ -16,6 +15,7 @@ import type { Projection } from '../../src/projections/projection.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { tempDir } from '../support/app.js';
+import { newEvent } from '../support/events.js';
 import { until } from '../support/wait.js';
 
 /** The SQLite store behind a switch: taken down, every call fails as an unreachable store would. */
@@ -77,18 +77,7 @@ class CountingProjection implements Projection {
   }
 }
 
-const event = (): NewEvent => ({
-  id: randomUUID(),
-  type: 'Counted',
-  data: {},
-  metadata: {
-    recordedAt: new Date().toISOString(),
-    recordedBy: 't',
-    correlationId: 'c',
-    causationId: 'c',
-    schemaVersion: 1,
-  },
-});
+const event = (): NewEvent => newEvent('Counted', {});
 
 describe('the projection runner when the store goes away', () => {
   it('reports reconnecting, then resumes from its checkpoint with no event lost or applied twice', async () => {

@@ -1,25 +1,9 @@
 /** Talks to the Dateline API of the page's own origin: relative URLs only. */
 
-export const KINDS = [
-  'envoy_tour',
-  'talks',
-  'crossing_opening',
-  'crossing_closure',
-  'aid_delivery',
-  'statement',
-] as const;
-export const ACTOR_ROLES = [
-  'envoy',
-  'on_behalf_of',
-  'participant',
-  'host',
-  'speaker',
-  'provider',
-  'donor',
-  'recipient',
-  'authorizer',
-] as const;
-export const LOCATION_ROLES = ['site', 'visited', 'crossing', 'destination', 'origin'] as const;
+// The page speaks the API's vocabulary: one list, kept with the domain.
+import { ACTOR_ROLES, INCIDENT_KINDS as KINDS, LOCATION_ROLES } from '../../src/incidents/incident.js';
+
+export { ACTOR_ROLES, KINDS, LOCATION_ROLES };
 
 export type SubjectKind = 'actor' | 'location';
 
