@@ -1,4 +1,4 @@
-import { formatPartialDate, mentions, sources, timelineQuery } from '../../web/src/api.js';
+import { formatPartialDate, KINDS, mentions, sources, timelineQuery } from '../../web/src/api.js';
 
 describe('the page’s request building', () => {
   it('turns filters into timeline query parameters, with include per subject', () => {
@@ -32,7 +32,7 @@ describe('the page’s request building', () => {
   });
 
   it('sends no kind filter when every kind is ticked', () => {
-    const all = ['envoy_tour', 'talks', 'crossing_opening', 'crossing_closure', 'aid_delivery', 'statement'];
+    const all = [...KINDS];
     const query = new URLSearchParams(
       timelineQuery({ kind: 'actor' }, { kinds: all, include: false, includeRetracted: false }),
     );
