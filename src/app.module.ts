@@ -19,7 +19,6 @@ import { DemoLoader } from './demo/demo-loader.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
-import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
@@ -29,11 +28,12 @@ import { PROJECTIONS } from './projections/projection.js';
 import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
-import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
+import { REGISTRY_COMMAND_HANDLERS } from './registry/registry.commands.js';
+import { MentionResolver } from './registry/mentions.js';
+import { RegistryNames } from './registry/names.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
 import { RegistryReader } from './registry/registry.reader.js';
-import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
 import { SearchReader } from './search/search.reader.js';
 import {
@@ -94,13 +94,12 @@ export class AppModule {
         { provide: PROJECTIONS, useValue: READ_MODELS },
         { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
-        RegistryService,
-        IncidentRecorder,
+        RegistryNames,
+        MentionResolver,
         RecordIncidentsHandler,
         AmendIncidentHandler,
         GetIncidentHistoryHandler,
         GetTimelineChangesHandler,
-        RegisterHandler,
         TimelineReader,
         GetTimelineHandler,
         GetIncidentHandler,
@@ -112,7 +111,7 @@ export class AppModule {
         GetAidFlowsHandler,
         ListProjectionsHandler,
         RebuildProjectionHandler,
-        ChangeRegistryHandler,
+        ...REGISTRY_COMMAND_HANDLERS,
         SearchRegistryHandler,
         GetRegistryEntryHandler,
         SearchReader,

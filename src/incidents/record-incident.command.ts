@@ -1,9 +1,27 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { WriteContext } from '../event-store/event-writer.js';
+import { v7 as uuidv7 } from 'uuid';
+import { crashPoint } from '../common/crash-point.js';
+import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
+import {
+  derivedId,
+  type Prepared,
+  StreamHandler,
+  type WriteContext,
+  type Written,
+} from '../event-store/stream-handler.js';
+import { WrongExpectedRevisionError } from '../event-store/event-store.js';
+import { MentionResolver } from '../registry/mentions.js';
 import type { IncidentInput } from './incident.js';
-import { IncidentRecorder, type Recorded } from './incident-recorder.js';
+import { decide, incidentDecider, type IncidentState } from './incident.decider.js';
+import { type IncidentEvent, incidentStream } from './incident.events.js';
+import { resolveReport } from './incident.mentions.js';
 
-/** Record one incident or a batch of them (all-or-nothing validation). */
+/** What recording (or amending) an incident answers: its id, the new revision, its log position. */
+export interface Recorded extends Written {
+  readonly id: string;
+}
+
+/** Record one incident or a batch of them: every one is checked before any is written. */
 export class RecordIncidents extends Command<Recorded[]> {
   constructor(
     readonly incidents: readonly IncidentInput[],
@@ -13,11 +31,119 @@ export class RecordIncidents extends Command<Recorded[]> {
   }
 }
 
+/**
+ * Appends of one batch in flight at once: on SQLite one slice is one group-commit transaction, on
+ * KurrentDB one slice of concurrent appends, so a 1,000-incident batch neither holds the single
+ * writer for one long transaction nor opens 1,000 calls at once.
+ */
+const SLICE = 250;
+
+/**
+ * The id of a new incident: the client's, a fresh UUIDv7, or, with an Idempotency-Key, one derived
+ * from the principal, the key and the item's place in the request, so that every attempt of one
+ * keyed request names the same incidents and the log recognises what an earlier attempt wrote.
+ */
+function incidentId(input: IncidentInput, context: WriteContext, index: number): string {
+  if (input.id !== undefined) return input.id;
+  return context.idempotent === undefined ? uuidv7() : derivedId(`incident\n${index}`, context.causationId);
+}
+
+const under = (prefix: string, field: string): string => (prefix === '' ? field : `${prefix}.${field}`);
+
+/**
+ * Records incidents: resolves every mention once, decides every incident once (the kind rules run
+ * there, and only there), and appends only when all of them may be recorded. Each incident is its
+ * own stream, appended with `no_stream`.
+ */
 @CommandHandler(RecordIncidents)
 export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> {
-  constructor(private readonly recorder: IncidentRecorder) {}
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly resolver: MentionResolver,
+  ) {}
 
-  execute(command: RecordIncidents): Promise<Recorded[]> {
-    return this.recorder.recordAll(command.incidents, command.context);
+  async execute({ incidents, context }: RecordIncidents): Promise<Recorded[]> {
+    const errors: FieldError[] = [];
+    const conflicts: ConflictError[] = [];
+    const resolution = this.resolver.start();
+    const seen = new Set<string>();
+    const items = await Promise.all(
+      incidents.map(async (input, i) => {
+        const id = incidentId(input, context, i);
+        const prefix = incidents.length === 1 ? '' : `[${i}]`;
+        if (seen.has(id)) errors.push({ field: under(prefix, 'id'), message: 'appears twice in the batch' });
+        seen.add(id);
+        const facts = await resolveReport(resolution, input, id, prefix);
+        const decideOn = (state: IncidentState): IncidentEvent[] =>
+          decide({ type: 'RecordIncident', data: { kind: input.kind, facts } }, state);
+        return { input, id, prefix, decideOn };
+      }),
+    );
+    const decisions = await Promise.all(
+      items.map(async ({ input, id, prefix, decideOn }) => {
+        try {
+          return await this.streams.prepare(
+            incidentStream(id),
+            incidentDecider,
+            decideOn,
+            context,
+            // A UUIDv7 made just now cannot name a recorded incident: no need to read its stream.
+            { fresh: input.id === undefined && context.idempotent === undefined },
+          );
+        } catch (error) {
+          if (error instanceof DomainValidationError) errors.push(...error.prefixed(prefix).errors);
+          else if (error instanceof ConflictError) {
+            conflicts.push(error);
+            errors.push({ field: under(prefix, 'id'), message: error.message });
+          } else throw error;
+          return undefined;
+        }
+      }),
+    );
+    errors.push(...resolution.errors);
+    // A lone incident whose id is taken is a conflict, not a malformed request.
+    const [conflict] = conflicts;
+    if (conflict && errors.length === 1) throw conflict;
+    if (errors.length > 0) throw new DomainValidationError(errors);
+
+    crashPoint('batch-decided');
+    const recorded: Recorded[] = [];
+    for (let start = 0; start < items.length; start += SLICE) {
+      if (start > 0) crashPoint('batch-partly-appended');
+      const slice = items
+        .slice(start, start + SLICE)
+        .map((item, j) => ({ ...item, decision: decisions[start + j] }));
+      for (const written of await Promise.all(
+        slice.map(async ({ id, decideOn, decision }) => ({
+          id,
+          ...(await this.write(decision, decideOn, context)),
+        })),
+      )) {
+        recorded.push(written);
+      }
+    }
+    crashPoint('batch-appended');
+    return recorded;
+  }
+
+  /** Appends one decision; after a version conflict the incident is decided again from its stream. */
+  private async write(
+    decision: Prepared | undefined,
+    decideAgain: (state: IncidentState) => IncidentEvent[],
+    context: WriteContext,
+  ): Promise<Written> {
+    if (decision === undefined) throw new Error('a batch item was not decided');
+    let written: Written | null;
+    if (!('events' in decision)) written = decision.written;
+    else {
+      try {
+        written = await this.streams.commit(decision);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        written = await this.streams.handle(decision.stream, incidentDecider, decideAgain, context);
+      }
+    }
+    if (written === null) throw new Error('recording an incident decided to write nothing');
+    return written;
   }
 }
