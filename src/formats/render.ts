@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { escape as icalEscape, ICalCalendarMethod } from 'ical-generator';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { Source } from '../incidents/incident.js';
 import type { Coordinates } from '../registry/registry.events.js';
@@ -200,10 +200,18 @@ function geoJson(page: EntryPage, coordinates: ReadonlyMap<string, Coordinates>)
 
 const utcDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 
+/**
+ * Text for a calendar-level property. ical-generator escapes what it writes inside events but
+ * writes the calendar's own properties (NAME, X-WR-CALNAME, X-WR-CALDESC, URL, …) as given, so a
+ * line break in a name would start properties, or whole events, of its own. Every calendar-level
+ * text goes through here, escaped once by the library's own rules (RFC 5545 TEXT).
+ */
+const calendarText = (text: string): string => icalEscape(text, false);
+
 /** iCalendar: all-day events spanning the days a report covers (a month-precise date spans the month). */
 function ics(page: EntryPage): string {
   const calendar = ical({
-    name: page.subject ? `${page.subject.name} — Dateline` : 'Dateline',
+    name: calendarText(page.subject ? `${page.subject.name} — Dateline` : 'Dateline'),
     prodId: { company: 'Dateline', product: 'timeline', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
   });
