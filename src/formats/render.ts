@@ -49,11 +49,37 @@ export const ENTRY_CSV_COLUMNS = [
 ] as const;
 
 /**
- * Free text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe: an export opened in Excel or LibreOffice must not execute what a source wrote.
+ * Blanks a spreadsheet skips before it looks for a formula: white space (line breaks included),
+ * control and format characters (zero-width space, byte-order mark) and every Unicode separator.
+ */
+const LEADING_BLANKS = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Z}]+/u;
+
+/**
+ * Characters that start a formula once a spreadsheet has normalised the text: `=`, `+`, `-`, `@`,
+ * and U+2212 MINUS SIGN, which NFKC keeps but LibreOffice reads as a minus.
+ */
+const FORMULA_START = /^[=+\-@\u2212]/;
+
+/**
+ * A cell a spreadsheet would run as a formula gets a leading apostrophe, which Excel, LibreOffice
+ * and Google Sheets all read as "this is text". The test is on the text as the spreadsheet sees
+ * it: leading blanks trimmed and compatibility forms folded (NFKC turns the full-width `＝` and
+ * the small `﹢` into `=` and `+`). A leading tab, CR or LF is defused on its own. Applied to every
+ * string cell of every CSV in one place (`csv` below), so no column can be forgotten.
  */
 export function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  if (/^[\t\r\n]/.test(text)) return `'${text}`;
+  const first = text.normalize('NFKC').replace(LEADING_BLANKS, '');
+  return FORMULA_START.test(first) ? `'${text}` : text;
+}
+
+/** Every CSV Dateline writes: a header row, booleans as words, every string cell spreadsheet-safe. */
+function csv(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  return stringify(rows as Record<string, unknown>[], {
+    header: true,
+    columns: [...columns],
+    cast: { boolean: (v) => String(v), string: spreadsheetSafe },
+  });
 }
 
 const participants = (list: readonly { id: string; role: string }[]): string =>
@@ -82,12 +108,12 @@ function entryCsv(page: EntryPage): string {
       precision: e.occurred.precision,
       firstDay,
       lastDay,
-      title: spreadsheetSafe(e.title),
-      summary: spreadsheetSafe(e.summary ?? ''),
+      title: e.title,
+      summary: e.summary ?? '',
       actors: participants(e.actors),
       locations: participants(e.locations),
       matchedThrough: (e.matchedThrough ?? []).map((m) => `${m.id} (${m.relation})`).join('; '),
-      sources: spreadsheetSafe(e.sources.map(sourceLine).join(' | ')),
+      sources: e.sources.map(sourceLine).join(' | '),
       sourceUrls: e.sources.flatMap((s) => (s.url === undefined ? [] : [s.url])).join(' '),
       details: JSON.stringify(e.details),
       revision: e.revision,
@@ -97,11 +123,7 @@ function entryCsv(page: EntryPage): string {
     };
     return row;
   });
-  return stringify(rows, {
-    header: true,
-    columns: [...ENTRY_CSV_COLUMNS],
-    cast: { boolean: (v) => String(v) },
-  });
+  return csv(rows, ENTRY_CSV_COLUMNS);
 }
 
 interface TimelineJsDate {
@@ -297,20 +319,20 @@ export function renderRecords(
       const location = 'parentId' in item ? item : undefined;
       return {
         id: item.id,
-        name: spreadsheetSafe(item.name),
+        name: item.name,
         kind: item.kind ?? '',
         provisional: String(item.provisional),
-        aliases: spreadsheetSafe(item.aliases.join('; ')),
+        aliases: item.aliases.join('; '),
         affiliatedWith: actor?.affiliatedWith.join('; ') ?? '',
         mergedFrom: actor?.mergedFrom.join('; ') ?? '',
         parentId: location?.parentId ?? '',
         lat: location?.coordinates?.lat ?? '',
         lon: location?.coordinates?.lon ?? '',
-        matched: spreadsheetSafe(item.matched ?? ''),
+        matched: item.matched ?? '',
       };
     });
     return {
-      body: stringify(rows, { header: true, columns: [...REGISTRY_CSV_COLUMNS] }),
+      body: csv(rows, REGISTRY_CSV_COLUMNS),
       contentType: 'text/csv; charset=utf-8; header=present',
     };
   }
