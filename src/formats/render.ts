@@ -144,33 +144,74 @@ function timelineJsDate(text: string): TimelineJsDate | undefined {
   };
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Text as TimelineJS HTML, for every string of the export, once. TimelineJS passes headlines,
+ * text and credits through DOMPurify, which re-serialises them (so `&#39;` comes back as `'`), and
+ * then runs its autolinker over text and credits, which builds `<a href='…' onclick='…'>` by
+ * concatenation. Its `www.` pattern runs on to the next blank, quotes included: an apostrophe
+ * there ends the attribute. So the five HTML characters are escaped, and each place the
+ * autolinker starts from (`www.`, `://`, `x@y`) gets a `<wbr>` (a line-break opportunity:
+ * invisible, kept by DOMPurify) that its patterns cannot match across: it then finds nothing to
+ * rewrite. Sources get their links from Dateline (`timelineJsUrl`).
+ */
+export function timelineJsHtml(text: string): string {
+  return text
+    .replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch)
+    .replace(/w{3}(?=\.)|:(?=\/\/)/gi, '$&<wbr>')
+    .replace(/@/g, '<wbr>@');
+}
+
+/**
+ * A source URL for an attribute or a media slot: http(s) without credentials, in its WHATWG
+ * serialisation (quotes and angle brackets percent-encoded), with `'` percent-encoded too and,
+ * after the host, whatever the autolinker would start from (`www.`, `://`, `@`): `%77ww.`, `%3A//`
+ * and `%40` read the same to a web server, and the autolinker finds nothing in the attribute.
+ */
+function timelineJsUrl(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (!['https:', 'http:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '') {
+    return undefined;
+  }
+  const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`
+    .replace(/w(?=ww\.)/gi, (w) => (w === 'w' ? '%77' : '%57'))
+    .replace(/:(?=\/\/)/g, '%3A')
+    .replace(/@/g, '%40');
+  return `${parsed.origin}${rest}`.replace(/'/g, '%27');
+}
 
 /** Knight Lab TimelineJS JSON: one slide per entry, grouped by kind, sources credited. */
 function timelineJs(page: EntryPage): unknown {
   return {
     ...(page.subject
-      ? { title: { text: { headline: escapeHtml(page.subject.name), text: 'Timeline from Dateline' } } }
+      ? { title: { text: { headline: timelineJsHtml(page.subject.name), text: 'Timeline from Dateline' } } }
       : {}),
     events: page.entries.map((e) => {
       const credit = e.sources.map(sourceLine).join('; ');
-      const url = e.sources.find((s) => s.url !== undefined)?.url;
+      const url = timelineJsUrl(e.sources.find((s) => s.url !== undefined)?.url);
       const until = e.occurred.until === null ? undefined : timelineJsDate(e.occurred.until);
       return {
         unique_id: e.incidentId,
         start_date: timelineJsDate(e.occurred.on),
         ...(until ? { end_date: until } : {}),
         text: {
-          headline: escapeHtml(e.title),
+          headline: timelineJsHtml(e.title),
           text: [
-            e.summary === null ? '' : `<p>${escapeHtml(e.summary)}</p>`,
-            `<p>Sources: ${escapeHtml(credit)}</p>`,
+            e.summary === null ? '' : `<p>${timelineJsHtml(e.summary)}</p>`,
+            `<p>Sources: ${timelineJsHtml(credit)}</p>`,
           ].join(''),
         },
         group: e.kind,
         // TimelineJS shows sources as the media credit; a media slot needs a URL to point at.
-        ...(url === undefined ? {} : { media: { url, credit: escapeHtml(credit) } }),
+        ...(url === undefined ? {} : { media: { url, credit: timelineJsHtml(credit) } }),
       };
     }),
   };

@@ -27,5 +27,9 @@ export function entry(overrides: Partial<PageEntry> = {}): PageEntry {
 }
 
 export function page(entries: readonly PageEntry[], subjectName = 'Rafah crossing'): EntryPage {
-  return { subject: { id: 'rafah-crossing', name: subjectName, kind: 'crossing' }, entries, nextCursor: null };
+  return {
+    subject: { id: 'rafah-crossing', name: subjectName, kind: 'crossing' },
+    entries,
+    nextCursor: null,
+  };
 }
