@@ -140,15 +140,21 @@ export function renderEntry(entry: Entry, headingLevel: 'h3' | 'h4' = 'h3'): HTM
 }
 
 export function renderChange(change: Change): HTMLLIElement {
-  const item = renderEntry(change.entry);
-  item
-    .querySelector('.meta')
-    ?.prepend(
-      h(
-        'span',
-        { class: `badge badge-change` },
-        `${change.change.replace(/_/g, ' ')} ${change.recordedAt.slice(0, 16).replace('T', ' ')} UTC`,
-      ),
+  const badge = h(
+    'span',
+    { class: `badge badge-change` },
+    `${change.change.replace(/_/g, ' ')} ${change.recordedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  );
+  // The feed withholds what a since-retracted incident said, as every view does.
+  if (change.entry === null) {
+    return h(
+      'li',
+      { class: 'entry retracted', 'data-incident': change.incidentId },
+      h('div', { class: 'meta' }, badge),
+      h('p', {}, 'Content withdrawn: the incident was retracted.'),
     );
+  }
+  const item = renderEntry(change.entry);
+  item.querySelector('.meta')?.prepend(badge);
   return item;
 }
