@@ -5,7 +5,7 @@
  * figure is marked and its claims are listed.
  */
 import type * as PlotNamespace from '@observablehq/plot';
-import { getJson, parsePartialDate, words } from './api.js';
+import { getJson, parsePartialDate, shortPartialDate, words } from './api.js';
 import { h } from './dom.js';
 import {
   DAY,
@@ -44,6 +44,7 @@ function periods(flows: Flows, from?: string, to?: string): string[] {
 export function chart(
   Plot: PlotModule,
   flows: Flows,
+  width: number,
   from?: string,
   to?: string,
 ): SVGSVGElement | HTMLElement {
@@ -57,14 +58,13 @@ export function chart(
       return claimed === null ? [] : [{ ...r, claimed, publisher: c.source?.publisher ?? 'a source' }];
     }),
   );
-  const disputed = reported.filter((r) => r.claims.some(isTrucks));
   const top = Math.max(1, ...reported.map((r) => r.trucks ?? 0), ...claims.map((c) => c.claimed));
   const placeholder = top * 0.12;
   const crossings = [...new Set(flows.rows.map((r) => r.crossing))];
   const label = (r: FlowRow): string => `${periodText(r)}, ${r.crossing}: ${trucksText(r)} trucks`;
   const tick = domain.length > 31 ? Math.ceil(domain.length / 15) : 1;
   return Plot.plot({
-    width: 760,
+    width,
     height: 320,
     marginLeft: 48,
     marginBottom: 56,
@@ -156,100 +156,153 @@ export function chart(
         className: 'labels-partial',
         title: label,
       }),
+      // A claim is a red rule across its column at the claimed value, with its number beside it.
+      Plot.tickY(claims, {
+        x: 'period',
+        y: 'claimed',
+        stroke: '#a4161a',
+        strokeWidth: 3,
+        strokeDasharray: '6,3',
+        className: 'claim-rules',
+        ariaHidden: 'true',
+      }),
       Plot.dot(claims, {
         x: 'period',
         y: 'claimed',
         symbol: 'diamond',
-        r: 6,
+        r: 7,
         fill: '#a4161a',
         stroke: '#ffffff',
+        strokeWidth: 1.5,
         title: (c: FlowRow & { claimed: number; publisher: string }) =>
           `${periodText(c)}: ${c.publisher} says ${c.claimed} trucks (recorded ${c.trucks ?? 'none'})`,
         ariaLabel: (c: FlowRow & { claimed: number; publisher: string }) =>
           `disputed: ${c.publisher} says ${c.claimed} trucks`,
         className: 'claims',
       }),
-      Plot.text(disputed, {
+      // Above the column, over its own figure: "disputed: UN OCHA says 14".
+      Plot.text(claims, {
         x: 'period',
-        y: 'trucks',
-        text: () => 'disputed',
-        dy: 14,
-        fill: '#ffffff',
+        y: (c: FlowRow & { claimed: number }) => Math.max(c.claimed, c.trucks ?? 0),
+        text: (c: { claimed: number; publisher: string }) => `disputed: ${c.publisher} says ${c.claimed}`,
+        dy: -24,
+        fill: '#a4161a',
         fontWeight: 'bold',
-        className: 'labels-disputed',
+        className: 'labels-claims',
         ariaHidden: 'true',
       }),
     ],
   });
 }
 
+const NOT_REPORTED = (): HTMLElement => h('abbr', { title: 'not reported' }, 'n/r');
+
+function shortPeriod(row: FlowRow): string {
+  return row.firstDay === row.lastDay
+    ? shortPartialDate(row.firstDay)
+    : `${shortPartialDate(row.firstDay)} – ${shortPartialDate(row.lastDay)}`;
+}
+
 /** The same figures as a table: what a reporter copies from. */
-export function table(flows: Flows): HTMLTableElement {
-  const disputedText = (row: FlowRow): string =>
+export function table(flows: Flows): HTMLElement {
+  const oneCrossing = new Set(flows.rows.map((r) => r.crossing)).size <= 1;
+  // Columns with nothing to say for any row stay out; a note below says so.
+  const anyTonnes = flows.rows.some((r) => r.tonnes !== null);
+  const anyOpenings = flows.rows.some((r) => r.openings > 0 || r.closures > 0);
+  // A disputed truck count is read with its claims, in the trucks column; other claims get their own.
+  const otherClaims = (row: FlowRow): string =>
     row.claims
+      .filter((c) => !isTrucks(c))
       .map(
         (c) =>
           `${words(c.field.replace(/^details\./, ''))}: ${c.source?.publisher ?? 'a source'} says ${valueText(c.claimedValue)}`,
       )
       .join('; ');
+  const anyOtherClaims = flows.rows.some((r) => otherClaims(r) !== '');
+  const trucksCell = (row: FlowRow): HTMLElement =>
+    h(
+      'td',
+      { class: 'number trucks' },
+      trucksText(row),
+      ...row.claims
+        .filter(isTrucks)
+        .map((c) =>
+          h(
+            'span',
+            { class: 'claim' },
+            `disputed: ${c.source?.publisher ?? 'a source'} says ${valueText(c.claimedValue)}`,
+          ),
+        ),
+    );
+  const headings = [
+    'Period',
+    ...(oneCrossing ? [] : ['Crossing']),
+    'Deliveries',
+    'Trucks',
+    ...(anyTonnes ? ['Tonnes'] : []),
+    'Cargo',
+    ...(anyOpenings ? ['Opened / closed'] : []),
+    ...(anyOtherClaims ? ['Other disputes'] : []),
+  ];
+  const notes = [
+    anyTonnes ? '' : 'No delivery in the range gave its tonnage.',
+    anyOpenings ? '' : 'No opening or closure in the range.',
+  ].filter((n) => n !== '');
   return h(
-    'table',
-    { class: 'flows-table' },
-    h('caption', {}, `Trucks per ${flows.granularity} through ${flows.location}`),
+    'div',
+    { class: 'flows-table-wrap' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: 'flows-table' },
       h(
-        'tr',
+        'caption',
         {},
-        ...[
-          'Period',
-          'Crossing',
-          'Deliveries',
-          'Trucks',
-          'Tonnes',
-          'Cargo',
-          'Openings / closures',
-          'Disputed',
-        ].map((t) => h('th', { scope: 'col' }, t)),
+        `Trucks per ${flows.granularity} through ${flows.location}`,
+        oneCrossing && flows.rows[0] && flows.rows[0].crossing !== flows.location
+          ? ` (${flows.rows[0].crossing})`
+          : '',
       ),
-    ),
-    h(
-      'tbody',
-      {},
-      ...flows.rows.map((row) =>
-        h(
-          'tr',
-          {
-            class: [
-              row.trucks === null && row.deliveries > 0 ? 'unreported' : '',
-              row.claims.length > 0 ? 'disputed' : '',
-            ]
-              .join(' ')
-              .trim(),
-            'data-period': row.period,
-          },
-          h('th', { scope: 'row' }, periodText(row)),
-          h('td', {}, row.crossing),
-          h('td', { class: 'number' }, String(row.deliveries)),
-          h('td', { class: 'number trucks' }, trucksText(row)),
+      h('thead', {}, h('tr', {}, ...headings.map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'tbody',
+        {},
+        ...flows.rows.map((row) =>
           h(
-            'td',
-            { class: 'number' },
-            row.tonnes === null ? (row.deliveries === 0 ? '—' : 'not reported') : String(row.tonnes),
+            'tr',
+            {
+              class: [
+                row.trucks === null && row.deliveries > 0 ? 'unreported' : '',
+                row.claims.length > 0 ? 'disputed' : '',
+              ]
+                .join(' ')
+                .trim(),
+              'data-period': row.period,
+            },
+            h('th', { scope: 'row', title: periodText(row) }, shortPeriod(row)),
+            oneCrossing ? null : h('td', {}, row.crossing),
+            h('td', { class: 'number' }, String(row.deliveries)),
+            trucksCell(row),
+            anyTonnes
+              ? h(
+                  'td',
+                  { class: 'number' },
+                  row.tonnes === null ? (row.deliveries === 0 ? '—' : NOT_REPORTED()) : String(row.tonnes),
+                )
+              : null,
+            h(
+              'td',
+              {},
+              Object.entries(row.cargo)
+                .map(([c, n]) => `${words(c)} (${n})`)
+                .join(', '),
+            ),
+            anyOpenings ? h('td', { class: 'number' }, `${row.openings} / ${row.closures}`) : null,
+            anyOtherClaims ? h('td', { class: 'claims-cell' }, otherClaims(row)) : null,
           ),
-          h(
-            'td',
-            {},
-            Object.entries(row.cargo)
-              .map(([c, n]) => `${words(c)} (${n})`)
-              .join(', '),
-          ),
-          h('td', { class: 'number' }, `${row.openings} / ${row.closures}`),
-          h('td', { class: 'claims-cell' }, disputedText(row)),
         ),
       ),
     ),
+    notes.length > 0 ? h('p', { class: 'hint' }, notes.join(' ')) : null,
   );
 }
 
@@ -268,24 +321,19 @@ export async function showAidFlows(
   const Plot = await import('@observablehq/plot');
   const unreported = flows.rows.filter((r) => r.trucks === null && r.deliveries > 0).length;
   const disputed = flows.rows.filter((r) => r.claims.length > 0).length;
+  const figure = h(
+    'figure',
+    { class: 'flows-chart' },
+    h(
+      'figcaption',
+      { class: 'hint' },
+      'Bars: trucks reported. Dashed “n/r”: deliveries with no truck count (not zero). Red diamond and rule: a disputed figure, at the claimed value. Gaps: nothing recorded.',
+    ),
+  );
   container.replaceChildren(
     flows.rows.length === 0
       ? h('p', { class: 'hint' }, 'No aid delivery, opening or closure dated to a day in this range.')
-      : h(
-          'div',
-          { class: 'flows' },
-          h(
-            'figure',
-            { class: 'flows-chart' },
-            chart(Plot, flows, options.from, options.to),
-            h(
-              'figcaption',
-              { class: 'hint' },
-              'Bars: trucks reported. Dashed “n/r”: deliveries with no truck count (not zero). Red diamond: a disputed figure, at the claimed value. Gaps: nothing recorded.',
-            ),
-          ),
-          table(flows),
-        ),
+      : h('div', { class: 'flows' }, figure, table(flows)),
     flows.undated > 0
       ? h(
           'p',
@@ -294,6 +342,9 @@ export async function showAidFlows(
         )
       : '',
   );
+  // Drawn at the width it gets on screen, so its text keeps its size.
+  if (flows.rows.length > 0)
+    figure.prepend(chart(Plot, flows, Math.max(360, figure.clientWidth - 20), options.from, options.to));
   const n = new Set(flows.rows.map((r) => r.period)).size;
   const unit = flows.granularity === 'week' ? 'week' : 'day';
   return `Aid flows over ${n} ${n === 1 ? unit : `${unit}s`}${unreported > 0 ? `, ${unreported} without a truck count` : ''}${disputed > 0 ? `, ${disputed} disputed` : ''}.`;

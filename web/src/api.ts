@@ -225,6 +225,17 @@ export function shortPartialDate(on: string): string {
   return day === undefined ? `${monthName} ${year ?? ''}` : `${Number(day)} ${monthName} ${year ?? ''}`;
 }
 
+/** A span for dense lists: the first date loses the year it shares with the last (24 Nov – 1 Dec 2023). */
+export function shortSpan(on: string, until: string | null): string {
+  if (until === null) return shortPartialDate(on);
+  const first = shortPartialDate(on);
+  const last = shortPartialDate(until);
+  const year = on.slice(0, 4);
+  return until.startsWith(year) && first.endsWith(` ${year}`) && on.length > 4
+    ? `${first.slice(0, -5)} – ${last}`
+    : `${first} – ${last}`;
+}
+
 export function humanKind(kind: string): string {
   return words(kind);
 }

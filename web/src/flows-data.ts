@@ -114,6 +114,7 @@ export function periodText(row: Pick<FlowRow, 'firstDay' | 'lastDay'>): string {
 export function trucksText(row: FlowRow): string {
   const missing = row.trucksUnreported;
   const without = `${missing} ${missing === 1 ? 'delivery' : 'deliveries'} without a figure`;
+  // "not reported" first: it is what a reader must not take for zero.
   if (row.trucks === null) return row.deliveries === 0 ? '—' : `not reported (${without})`;
   return missing > 0 ? `${row.trucks} (+ ${without})` : String(row.trucks);
 }

@@ -8,7 +8,7 @@ import {
   type IncidentKind,
   KINDS,
   type Participant,
-  shortPartialDate,
+  shortSpan,
   type Source,
 } from './api.js';
 import { h } from './dom.js';
@@ -58,9 +58,9 @@ export function valueText(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function dateText(entry: Entry, format: (on: string) => string = formatPartialDate): string {
-  const on = format(entry.occurred.on);
-  return entry.occurred.until === null ? on : `${on} – ${format(entry.occurred.until)}`;
+function dateText(entry: Entry): string {
+  const on = formatPartialDate(entry.occurred.on);
+  return entry.occurred.until === null ? on : `${on} – ${formatPartialDate(entry.occurred.until)}`;
 }
 
 const isKind = (kind: string): kind is IncidentKind => (KINDS as readonly string[]).includes(kind);
@@ -229,9 +229,9 @@ export function renderCompact(entry: Entry, href: SubjectHref): HTMLLIElement {
       h(
         'summary',
         {},
-        h('time', { datetime: entry.occurred.on }, dateText(entry, shortPartialDate)),
+        h('time', { datetime: entry.occurred.on }, shortSpan(entry.occurred.on, entry.occurred.until)),
         h('span', { class: 'kind' }, humanKind(entry.kind)),
-        h('span', { class: 'compact-title' }, entry.title),
+        h('span', { class: 'compact-title', title: entry.title }, entry.title),
         details ? h('span', { class: 'compact-details' }, details) : null,
         where ? h('span', { class: 'compact-where' }, where) : null,
         ...badges(entry),
