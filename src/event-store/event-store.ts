@@ -68,6 +68,11 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<bigint>;
+  /**
+   * Number of events after a position, for lag and progress counted in events. Optional: where a
+   * store's positions are dense (SQLite) the distance between positions is the count.
+   */
+  countEventsAfter?(position: bigint): Promise<number>;
   /** Throws StoreUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
