@@ -281,6 +281,8 @@ async function loadChanges(): Promise<void> {
   }
   const first = parsePartialDate(state.since)?.firstDay ?? state.since;
   const query = new URLSearchParams({ since: `${first}T00:00:00Z`, limit: '500' });
+  // "Show retracted entries" shows what since-retracted incidents said in the feed too.
+  if (state.includeRetracted) query.set('includeRetracted', 'true');
   const page = await getJson<{ subject?: { name?: string }; changes: Change[] }>(
     `${timelinePath(subject)}/changes?${query.toString()}`,
   );
