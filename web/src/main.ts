@@ -285,8 +285,11 @@ async function loadChanges(): Promise<void> {
     `${timelinePath(subject)}/changes?${query.toString()}`,
   );
   subjectName = page.body.subject?.name ?? subjectName;
+  // A withdrawn change (its incident retracted since) has no dates or kind to filter on: it stays.
   const kept = page.body.changes.filter(
-    (c) => inRange(c.entry) && (state.kinds.length === 0 || state.kinds.includes(c.entry.kind)),
+    (c) =>
+      c.entry === null ||
+      (inRange(c.entry) && (state.kinds.length === 0 || state.kinds.includes(c.entry.kind))),
   );
   changes.replaceChildren(...kept.map((change) => renderChange(change, subjectHref)));
   const left = page.body.changes.length - kept.length;
