@@ -287,7 +287,7 @@ async function loadChanges(): Promise<void> {
     `${timelinePath(subject)}/changes?${query.toString()}`,
   );
   subjectName = page.body.subject?.name ?? subjectName;
-  // A withdrawn change (the incident was retracted since) has no dates or kind left to filter on.
+  // A withdrawn change (its incident retracted since) has no dates or kind to filter on: it stays.
   const kept = page.body.changes.filter(
     (c) =>
       c.entry === null ||
