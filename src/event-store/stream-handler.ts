@@ -176,6 +176,26 @@ export class StreamHandler {
     return { revision: result.nextRevision, position: result.position, replayed: false };
   }
 
+  /**
+   * Appends several decisions, each atomic on its own stream, with log positions in list order (a
+   * batch is recorded in the order it was sent). Every append is attempted; each settles alone.
+   */
+  async commitInOrder(pending: readonly Pending[]): Promise<PromiseSettledResult<Written>[]> {
+    if (this.store.appendsInCallOrder === true) {
+      // Issued back to back, so the store's queue keeps the order and one commit can take them all.
+      return Promise.allSettled(pending.map((p) => this.commit(p)));
+    }
+    const results: PromiseSettledResult<Written>[] = [];
+    for (const p of pending) {
+      try {
+        results.push({ status: 'fulfilled', value: await this.commit(p) });
+      } catch (reason) {
+        results.push({ status: 'rejected', reason });
+      }
+    }
+    return results;
+  }
+
   /** The answer of an earlier attempt, if it was this very request; another content is a 422. */
   private replay(stream: string, ours: readonly RecordedEvent[], context: WriteContext): Written {
     ours.forEach((event, i) => {

@@ -113,37 +113,25 @@ export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> 
       const slice = items
         .slice(start, start + SLICE)
         .map((item, j) => ({ ...item, decision: decisions[start + j] }));
-      for (const written of await Promise.all(
-        slice.map(async ({ id, decideOn, decision }) => ({
-          id,
-          ...(await this.write(decision, decideOn, context)),
-        })),
-      )) {
-        recorded.push(written);
+      // The appends go in the order the incidents were sent; replays need none.
+      const pending = slice.flatMap(({ decision }) => (decision && 'events' in decision ? [decision] : []));
+      const appended = await this.streams.commitInOrder(pending);
+      for (const { id, decideOn, decision } of slice) {
+        if (decision === undefined) throw new Error('a batch item was not decided');
+        let written: Written | null;
+        if ('events' in decision) {
+          const result = appended[pending.indexOf(decision)];
+          if (result?.status === 'fulfilled') written = result.value;
+          else if (result?.reason instanceof WrongExpectedRevisionError) {
+            // Someone wrote this stream meanwhile: decided again, it is a replay or a conflict.
+            written = await this.streams.handle(incidentStream(id), incidentDecider, decideOn, context);
+          } else throw result?.reason;
+        } else written = decision.written;
+        if (written === null) throw new Error('recording an incident decided to write nothing');
+        recorded.push({ id, ...written });
       }
     }
     crashPoint('batch-appended');
     return recorded;
-  }
-
-  /** Appends one decision; after a version conflict the incident is decided again from its stream. */
-  private async write(
-    decision: Prepared | undefined,
-    decideAgain: (state: IncidentState) => IncidentEvent[],
-    context: WriteContext,
-  ): Promise<Written> {
-    if (decision === undefined) throw new Error('a batch item was not decided');
-    let written: Written | null;
-    if (!('events' in decision)) written = decision.written;
-    else {
-      try {
-        written = await this.streams.commit(decision);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        written = await this.streams.handle(decision.stream, incidentDecider, decideAgain, context);
-      }
-    }
-    if (written === null) throw new Error('recording an incident decided to write nothing');
-    return written;
   }
 }

@@ -92,6 +92,35 @@ interface LocationRow {
 export class RegistryReader {
   constructor(private readonly readStore: ReadStore) {}
 
+  /** The canonical entry a normalised name or alias points to, the earliest registered first. */
+  byName(kind: RegistryKind, key: string): string | undefined {
+    const row =
+      kind === 'actor'
+        ? this.readStore
+            .prepare<[string], { id: string }>(
+              `SELECT a.canonical_id AS id FROM registry_names n JOIN actors a ON a.actor_id = n.id
+               WHERE n.kind = 'actor' AND n.key = ? ORDER BY n.seq LIMIT 1`,
+            )
+            .get(key)
+        : this.readStore
+            .prepare<[string], { id: string }>(
+              `SELECT id FROM registry_names WHERE kind = 'location' AND key = ? ORDER BY seq LIMIT 1`,
+            )
+            .get(key);
+    return row?.id;
+  }
+
+  /**
+   * The entry a reference names, as URLs and query parameters use one: an id first, then the name
+   * or alias whose normalised key it is ("blinken" → antony-blinken). With `followMerges`, a merged
+   * actor's id gives its canonical actor. Undefined when nothing answers to it.
+   */
+  reference(kind: RegistryKind, ref: string, followMerges = false): string | undefined {
+    const known = kind === 'actor' ? this.actor(ref)?.canonical_id : this.location(ref)?.location_id;
+    if (known !== undefined) return followMerges || kind === 'location' ? known : ref;
+    return this.byName(kind, nameKey(ref));
+  }
+
   /**
    * The entry a normalised name, alias or id was known under first, by the view: what names mean
    * where the log holds no reservation for them (names recorded before reservations existed, and
