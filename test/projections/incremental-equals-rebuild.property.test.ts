@@ -29,9 +29,14 @@ type Op =
   | { op: 'correct'; target: number; day: number; trucks: number }
   | { op: 'dispute'; target: number; claim: number }
   | { op: 'source'; target: number }
-  | { op: 'retract'; target: number };
+  | { op: 'retract'; target: number }
+  | { op: 'place'; location: number; parent: number }
+  | { op: 'merge'; actor: number; into: number }
+  | { op: 'affiliate'; actor: number; target: number };
 
 const ACTORS = ['alpha', 'bravo', 'charlie'];
+/** Places incidents mention, and the hierarchy they are moved around in (a cycle is never made). */
+const LOCATIONS = ['crossing-x', 'town-y', 'region-z', 'country-w'];
 
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -54,6 +59,21 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ op: fc.constant('source' as const), target: fc.nat() }),
   fc.record({ op: fc.constant('retract' as const), target: fc.nat() }),
+  fc.record({
+    op: fc.constant('place' as const),
+    location: fc.integer({ min: 0, max: 2 }),
+    parent: fc.integer({ min: 1, max: 3 }),
+  }),
+  fc.record({
+    op: fc.constant('merge' as const),
+    actor: fc.integer({ min: 0, max: 2 }),
+    into: fc.integer({ min: 0, max: 2 }),
+  }),
+  fc.record({
+    op: fc.constant('affiliate' as const),
+    actor: fc.integer({ min: 0, max: 2 }),
+    target: fc.integer({ min: 0, max: 2 }),
+  }),
 );
 
 /** Turns operations into a valid log: amendments only for incidents that exist and stand. */
@@ -76,23 +96,54 @@ function toLog(ops: readonly Op[]): LoggedEvent[] {
       metadata: meta(),
     });
   }
-  log.push({
-    id: randomUUID(),
-    streamId: 'location-crossing-x',
-    type: 'LocationRegistered',
-    data: {
-      locationId: 'crossing-x',
-      name: 'Crossing X',
-      kind: null,
-      parentId: null,
-      coordinates: null,
-      provisional: true,
-    },
-    metadata: meta(),
-  });
+  for (const id of LOCATIONS) {
+    log.push({
+      id: randomUUID(),
+      streamId: `location-${id}`,
+      type: 'LocationRegistered',
+      data: { locationId: id, name: id, kind: null, parentId: null, coordinates: null, provisional: false },
+      metadata: meta(),
+    });
+  }
+  const merged = new Set<number>();
   const incidents: { id: string; kind: string; retracted: boolean }[] = [];
   const day = (d: number): string => `2023-10-${String(d).padStart(2, '0')}`;
   for (const op of ops) {
+    if (op.op === 'place') {
+      // Only ever under a later place in the list: no cycles, as the registry guarantees.
+      if (op.parent <= op.location) continue;
+      log.push({
+        id: randomUUID(),
+        streamId: `location-${LOCATIONS[op.location] ?? ''}`,
+        type: 'LocationPlaced',
+        data: { locationId: LOCATIONS[op.location], parentId: LOCATIONS[op.parent] },
+        metadata: meta(),
+      });
+      continue;
+    }
+    if (op.op === 'merge') {
+      if (op.actor === op.into || merged.has(op.actor) || merged.has(op.into)) continue;
+      merged.add(op.actor);
+      log.push({
+        id: randomUUID(),
+        streamId: `actor-${ACTORS[op.actor] ?? ''}`,
+        type: 'ActorsMerged',
+        data: { actorId: ACTORS[op.actor], into: ACTORS[op.into] },
+        metadata: meta(),
+      });
+      continue;
+    }
+    if (op.op === 'affiliate') {
+      if (op.actor === op.target) continue;
+      log.push({
+        id: randomUUID(),
+        streamId: `actor-${ACTORS[op.actor] ?? ''}`,
+        type: 'ActorAffiliated',
+        data: { actorId: ACTORS[op.actor], affiliatedWith: ACTORS[op.target] },
+        metadata: meta(),
+      });
+      continue;
+    }
     if (op.op === 'report') {
       const incidentId = randomUUID();
       incidents.push({ id: incidentId, kind: op.kind, retracted: false });
@@ -110,7 +161,10 @@ function toLog(ops: readonly Op[]): LoggedEvent[] {
             name: ACTORS[a],
             role: aid ? 'provider' : 'participant',
           })),
-          locations: [{ id: 'crossing-x', name: 'Crossing X', role: 'crossing' }],
+          locations: [
+            { id: 'crossing-x', name: 'crossing-x', role: 'crossing' },
+            ...(op.day % 2 === 0 ? [{ id: 'town-y', name: 'town-y', role: 'destination' }] : []),
+          ],
           details: aid ? { channel: 'un', trucks: op.trucks, cargo: ['food'] } : { format: 'phone' },
           sources: [{ publisher: 'Desk', quote: `said ${op.trucks}` }],
         },
