@@ -22,8 +22,6 @@ export interface Projection {
   init(db: Database.Database, names: TableNames): void;
   /** Applies one event; runs inside the runner's transaction, which also moves the checkpoint. */
   apply(event: RecordedEvent): void;
-  /** Deletes every row. */
-  truncate(): void;
   /**
    * Optional bulk load for a rebuild from position 0: creates the tables in load form (in log
    * order, without secondary indexes) instead of `init`. `init` on a generation found half loaded

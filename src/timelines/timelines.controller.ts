@@ -10,7 +10,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { SlugPipe } from '../common/slug.pipe.js';
+import { SlugPipe } from '../common/ids.js';
+import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto, TimelineQueryDto } from './timeline-query.dto.js';
@@ -66,6 +67,7 @@ export class TimelinesController {
   }
 
   @Get('actors/:id/timeline')
+  @AliasPath('actor', { followMerges: true })
   @timelineDocs(
     'actor',
     "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
@@ -75,6 +77,7 @@ export class TimelinesController {
   }
 
   @Get('locations/:id/timeline')
+  @AliasPath('location')
   @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
   locationTimeline(
     @Param('id', SlugPipe) id: string,
@@ -100,6 +103,7 @@ export class TimelineChangesController {
   }
 
   @Get('actors/:id/timeline/changes')
+  @AliasPath('actor', { followMerges: true })
   @ApiOperation({ summary: "Changes to an actor's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'zhai-jun' })
   @ApiOkResponse({ description: CHANGES })
@@ -110,6 +114,7 @@ export class TimelineChangesController {
   }
 
   @Get('locations/:id/timeline/changes')
+  @AliasPath('location')
   @ApiOperation({ summary: "Changes to a location's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'rafah-crossing' })
   @ApiOkResponse({ description: CHANGES })

@@ -309,12 +309,6 @@ export class TimelinesProjection implements Projection {
       }
     }
   }
-
-  truncate(): void {
-    for (const base of this.tables) {
-      if (this.exists(base)) this.db?.exec(`DELETE FROM ${this.t(base)}`);
-    }
-  }
 }
 
 /** Roles per participant as ',envoy,participant,' so a role filter is one `instr`. */
