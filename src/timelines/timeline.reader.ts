@@ -50,8 +50,11 @@ export interface TimelineChange {
   readonly change: ChangeKind;
   readonly revision: number;
   readonly recordedAt: string;
-  /** The entry as it stood right after this change. */
-  readonly entry: TimelineEntry;
+  /**
+   * The entry as it stood right after this change; null when the incident has been retracted since
+   * (its content leaves the feed as it leaves every view) unless retracted entries were asked for.
+   */
+  readonly entry: TimelineEntry | null;
 }
 
 export interface ChangesPage {
@@ -150,7 +153,7 @@ export function changesQuery(
     after = 'AND (t.rec_from, t.seq, t.doc) > (?, ?, ?)';
     params.push(instant(position.day, 'cursor'), position.seq, position.revision ?? -1);
   }
-  const sql = `SELECT ${ENTRY_SQL} AS entry, v.change, v.revision, t.rec_from, t.seq, t.doc
+  const sql = `SELECT ${ENTRY_SQL} AS entry, v.change, v.revision, v.gone, t.rec_from, t.seq, t.doc
      FROM timeline t JOIN incident_versions v ON v.doc = t.doc
      WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? ${after}
      ORDER BY t.rec_from, t.seq, t.doc`;
@@ -248,14 +251,26 @@ export class TimelineReader {
     return { id: row.via, name, relation };
   }
 
-  /** Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. */
-  changes(subject: Subject, id: string, since: string, limit: number, cursor?: string): ChangesPage {
+  /**
+   * Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. Every
+   * change of an incident retracted by now keeps its row (a follower learns it is gone) but not its
+   * content, unless `includeRetracted`.
+   */
+  changes(
+    subject: Subject,
+    id: string,
+    since: string,
+    limit: number,
+    cursor?: string,
+    includeRetracted = false,
+  ): ChangesPage {
     const canonical = this.registry.subject(subject, id);
     const { sql, params } = changesQuery(subject, canonical.id, since, cursor);
     const rows: {
       entry: string;
       change: ChangeKind;
       revision: number;
+      gone: number;
       rec_from: number;
       seq: number;
       doc: number;
@@ -278,8 +293,8 @@ export class TimelineReader {
           incidentId: entry.incidentId,
           change: row.change,
           revision: row.revision,
-          recordedAt: entry.recordedAt,
-          entry,
+          recordedAt: new Date(row.rec_from).toISOString(),
+          entry: row.gone === 1 && !includeRetracted ? null : entry,
         };
       }),
       // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
