@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -9,6 +10,7 @@ import { eventLine } from '../event-store/events.controller.js';
 import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
 import { ProjectionRunner, type ProjectionStatus } from '../projections/projection-runner.js';
 import { ReadStore } from '../projections/read-store.js';
+import { openReadStoreFor } from '../projections/read-store-origin.js';
 import { READ_MODELS } from '../read-models.js';
 import { importLog } from './log-file.js';
 
@@ -129,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'projections': {
-        const readStore = new ReadStore(config.readStorePath);
+        const readStore = await openReadStoreFor(config.readStorePath, store, new Logger('ReadStore'));
         const runner = new ProjectionRunner(store, readStore, READ_MODELS);
         try {
           if (args[0] === 'list') {

@@ -124,8 +124,4 @@ export class SearchProjection implements Projection {
     );
     this.statements.text.run(seq, facts.title, facts.summary ?? '', quotes);
   }
-
-  truncate(): void {
-    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
-  }
 }

@@ -11,7 +11,6 @@ const projection: Projection = {
   tables: [],
   init: () => undefined,
   apply: () => undefined,
-  truncate: () => undefined,
 };
 
 function slot(checkpoint: bigint, build?: bigint): Slot {
