@@ -58,6 +58,12 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
+  /**
+   * True when appends issued one after another without waiting (no await between the calls) take
+   * log positions in call order, as a single writer queue does. Otherwise a writer that needs an
+   * order across streams (a batch) waits for each append before the next.
+   */
+  readonly appendsInCallOrder?: boolean;
   /** Appends events to a stream atomically, checking the expected revision first. */
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
   /** Reads one stream in revision order; an unknown stream yields nothing. */

@@ -92,10 +92,33 @@ export class IncidentRecorder {
       }
       throw new DomainValidationError(errors);
     }
-    return Promise.all(inputs.map((input) => this.recordOne(input, context)));
+    // Mentions resolve concurrently; the appends then go in the order the incidents were sent.
+    const prepared = await Promise.all(inputs.map((input) => this.prepare(input, context)));
+    const results = await this.writer.appendInOrder(
+      prepared.map(({ incidentId, events }) => ({
+        stream: incidentStream(incidentId),
+        events,
+        expectedRevision: 'no_stream' as const,
+      })),
+      context,
+    );
+    return results.map((result, i) => {
+      const incidentId = prepared[i]?.incidentId ?? '';
+      if (result.status === 'fulfilled') {
+        return { id: incidentId, revision: result.value.nextRevision, position: result.value.position };
+      }
+      if (result.reason instanceof WrongExpectedRevisionError) {
+        throw new ConflictError(`incident ${incidentId} is already recorded`);
+      }
+      throw result.reason;
+    });
   }
 
-  private async recordOne(input: IncidentInput, context: WriteContext): Promise<Recorded> {
+  /** Resolves an incident's mentions and decides its report event, without writing it. */
+  private async prepare(
+    input: IncidentInput,
+    context: WriteContext,
+  ): Promise<{ incidentId: string; events: IncidentEvent[] }> {
     const incidentId = input.id ?? uuidv7();
     const facts: IncidentFacts = {
       incidentId,
@@ -108,16 +131,7 @@ export class IncidentRecorder {
       sources: input.sources,
     };
     const state = input.id === undefined ? initialState() : await this.load(incidentId);
-    const events = decide({ type: 'RecordIncident', data: { input, facts } }, state);
-    try {
-      const result = await this.writer.append(incidentStream(incidentId), events, 'no_stream', context);
-      return { id: incidentId, revision: result.nextRevision, position: result.position };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        throw new ConflictError(`incident ${incidentId} is already recorded`);
-      }
-      throw error;
-    }
+    return { incidentId, events: decide({ type: 'RecordIncident', data: { input, facts } }, state) };
   }
 
   /** Folds the incident's stream into its current state. */
