@@ -2,13 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { crashPoint } from '../common/crash-point.js';
 import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
-import {
-  derivedId,
-  type Prepared,
-  StreamHandler,
-  type WriteContext,
-  type Written,
-} from '../event-store/stream-handler.js';
+import { derivedId, StreamHandler, type WriteContext, type Written } from '../event-store/stream-handler.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.js';
 import { MentionResolver } from '../registry/mentions.js';
 import type { IncidentInput } from './incident.js';
