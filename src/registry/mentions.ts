@@ -21,6 +21,8 @@ import type { RegistryKind } from './registry.events.js';
  */
 export class Resolution {
   readonly errors: FieldError[] = [];
+  /** Mentions by a name that named nothing: each becomes a provisional entry (id = the name's key). */
+  readonly unmatched: { kind: RegistryKind; field: string; name: string; id: string }[] = [];
   private readonly memo = new Map<string, Promise<CanonicalEntry | undefined>>();
 
   constructor(private readonly names: RegistryNames) {}
@@ -73,7 +75,9 @@ export class Resolution {
       return { id: '', name, role };
     }
     const entry = await this.lookup(kind, key);
-    return entry ? { id: entry.id, name: entry.name, role } : { id: key, name, role };
+    if (entry) return { id: entry.id, name: entry.name, role };
+    this.unmatched.push({ kind, field, name, id: key });
+    return { id: key, name, role };
   }
 
   /** Mentions of one list (`actors`), each under `<field>[i]`. */
