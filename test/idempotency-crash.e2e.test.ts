@@ -102,7 +102,7 @@ async function retryCompletes(env: Record<string, string>, tag: string, body: un
 describe('a keyed batch killed with SIGKILL, then retried with the same key', () => {
   it.each([
     ['before any incident is appended', 'batch-decided', 0],
-    ['with part of the batch appended', 'batch-partly-appended', 250],
+    ['with a quarter of the batch appended', 'batch-partly-appended', SIZE / 4],
     ['with every incident appended, before the answer', 'batch-appended', SIZE],
   ] as const)(
     'killed %s: the retry completes exactly once',

@@ -11,3 +11,8 @@ export type CrashPoint = 'batch-decided' | 'batch-partly-appended' | 'batch-appe
 export function crashPoint(name: CrashPoint): void {
   if (armed === name) process.kill(process.pid, 'SIGKILL');
 }
+
+/** Whether the crash point is armed: a write may have to reach the state it crashes in first. */
+export function isArmed(name: CrashPoint): boolean {
+  return armed === name;
+}

@@ -1,8 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
-import { crashPoint } from '../common/crash-point.js';
+import { crashPoint, isArmed } from '../common/crash-point.js';
 import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
-import { derivedId, StreamHandler, type WriteContext, type Written } from '../event-store/stream-handler.js';
+import {
+  derivedId,
+  type Pending,
+  StreamHandler,
+  type WriteContext,
+  type Written,
+} from '../event-store/stream-handler.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.js';
 import { MentionResolver } from '../registry/mentions.js';
 import type { IncidentInput } from './incident.js';
@@ -24,13 +30,6 @@ export class RecordIncidents extends Command<Recorded[]> {
     super();
   }
 }
-
-/**
- * Appends of one batch in flight at once: on SQLite one slice is one group-commit transaction, on
- * KurrentDB one slice of concurrent appends, so a 1,000-incident batch neither holds the single
- * writer for one long transaction nor opens 1,000 calls at once.
- */
-const SLICE = 250;
 
 /**
  * The id of a new incident: the client's, a fresh UUIDv7, or, with an Idempotency-Key, one derived
@@ -101,31 +100,41 @@ export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> 
     if (errors.length > 0) throw new DomainValidationError(errors);
 
     crashPoint('batch-decided');
+    // The appends go in the order the incidents were sent; replays need none. On SQLite they are
+    // one transaction (all or nothing); a store without transactions across streams can be left
+    // with part of them, which a keyed retry completes.
+    const pending = decisions.flatMap((decision) => (decision && 'events' in decision ? [decision] : []));
+    const appended = await this.commitInOrder(pending);
     const recorded: Recorded[] = [];
-    for (let start = 0; start < items.length; start += SLICE) {
-      if (start > 0) crashPoint('batch-partly-appended');
-      const slice = items
-        .slice(start, start + SLICE)
-        .map((item, j) => ({ ...item, decision: decisions[start + j] }));
-      // The appends go in the order the incidents were sent; replays need none.
-      const pending = slice.flatMap(({ decision }) => (decision && 'events' in decision ? [decision] : []));
-      const appended = await this.streams.commitInOrder(pending);
-      for (const { id, decideOn, decision } of slice) {
-        if (decision === undefined) throw new Error('a batch item was not decided');
-        let written: Written | null;
-        if ('events' in decision) {
-          const result = appended[pending.indexOf(decision)];
-          if (result?.status === 'fulfilled') written = result.value;
-          else if (result?.reason instanceof WrongExpectedRevisionError) {
-            // Someone wrote this stream meanwhile: decided again, it is a replay or a conflict.
-            written = await this.streams.handle(incidentStream(id), incidentDecider, decideOn, context);
-          } else throw result?.reason;
-        } else written = decision.written;
-        if (written === null) throw new Error('recording an incident decided to write nothing');
-        recorded.push({ id, ...written });
-      }
+    for (const [i, { id, decideOn }] of items.entries()) {
+      const decision = decisions[i];
+      if (decision === undefined) throw new Error('a batch item was not decided');
+      let written: Written | null;
+      if ('events' in decision) {
+        const result = appended[pending.indexOf(decision)];
+        if (result?.status === 'fulfilled') written = result.value;
+        else if (result?.reason instanceof WrongExpectedRevisionError) {
+          // Someone wrote this stream meanwhile: decided again, it is a replay or a conflict.
+          written = await this.streams.handle(incidentStream(id), incidentDecider, decideOn, context);
+        } else throw result?.reason;
+      } else written = decision.written;
+      if (written === null) throw new Error('recording an incident decided to write nothing');
+      recorded.push({ id, ...written });
     }
     crashPoint('batch-appended');
     return recorded;
+  }
+
+  /**
+   * With the crash point `batch-partly-appended` armed, the first quarter of the batch is appended
+   * on its own and the process dies: the state a crash leaves on a store without transactions
+   * across streams, reproduced on SQLite, where a batch is one transaction.
+   */
+  private async commitInOrder(pending: readonly Pending[]): Promise<PromiseSettledResult<Written>[]> {
+    if (isArmed('batch-partly-appended')) {
+      await this.streams.commitInOrder(pending.slice(0, Math.ceil(pending.length / 4)));
+      crashPoint('batch-partly-appended');
+    }
+    return this.streams.commitInOrder(pending);
   }
 }

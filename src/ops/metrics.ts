@@ -65,6 +65,11 @@ export class InstrumentedEventStore implements EventStore {
     private readonly metrics: Metrics,
   ) {}
 
+  /** The inner store's: the timer adds no await before the inner append, so call order holds. */
+  get appendsInCallOrder(): boolean | undefined {
+    return this.inner.appendsInCallOrder;
+  }
+
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const end = this.metrics.appendLatency.startTimer();
     try {
