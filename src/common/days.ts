@@ -1,0 +1,32 @@
+import { parsePartialDate } from './partial-date.js';
+
+/**
+ * Calendar days as integers (days since 1970-01-01, UTC): compact in SQLite, compared as numbers,
+ * and the unit of the reported axis ("what had been published by the end of that day").
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` day. */
+export function dayNumber(day: string): number {
+  return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+}
+
+/** The `YYYY-MM-DD` of a day number. */
+export function dayText(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The day number an instant (ms since epoch) falls on, in UTC. */
+export function dayOfInstant(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}
+
+/** First and last day numbers a partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) covers. */
+export function daySpan(text: string): { first: number; last: number } | undefined {
+  const parsed = parsePartialDate(text);
+  return parsed ? { first: dayNumber(parsed.firstDay), last: dayNumber(parsed.lastDay) } : undefined;
+}
+
+/** The open end of a day interval: later than any real day. */
+export const OPEN_DAY = 2_147_483_647;
