@@ -88,7 +88,8 @@ export class TimelinesController {
 }
 
 const CHANGES =
-  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }';
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }; ' +
+  '`entry` is null for every change of an incident retracted since, unless includeRetracted=true';
 
 /** For a reporter following a story: what was added, corrected, disputed or retracted since an instant. */
 @Controller('v1')
@@ -98,7 +99,14 @@ export class TimelineChangesController {
 
   private changes(subject: Subject, id: string, query: ChangesQueryDto): Promise<ChangesPage> {
     return this.queries.execute(
-      new GetTimelineChanges(subject, id, query.since, query.limit ?? 50, query.cursor),
+      new GetTimelineChanges(
+        subject,
+        id,
+        query.since,
+        query.limit ?? 50,
+        query.cursor,
+        query.includeRetracted ?? false,
+      ),
     );
   }
 
