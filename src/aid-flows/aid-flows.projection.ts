@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { OPEN_MS } from '../common/days.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import {
   INCIDENT_EVENT_TYPES,
@@ -9,9 +10,6 @@ import {
 import { reportedOn } from '../incidents/reported-on.js';
 import type { Projection, TableNames } from '../projections/projection.js';
 import { type FlowEvent, flowDays, isFlowKind, reportedVersions } from './aid-flow-versions.js';
-
-/** The open end of the recorded axis (ms since epoch). */
-export const OPEN_MS = 140_737_488_355_327;
 
 type Statement = Database.Statement;
 

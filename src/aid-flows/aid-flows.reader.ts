@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { dayNumber, dayText, OPEN_DAY } from '../common/days.js';
+import { dayNumber, dayText, OPEN_DAY, OPEN_MS } from '../common/days.js';
 import { DomainValidationError } from '../common/errors.js';
 import { parsePartialDate } from '../common/partial-date.js';
 import { ReadStore } from '../projections/read-store.js';
 import { RegistryReader } from '../registry/registry.reader.js';
 import type { FlowClaim } from './aid-flow-versions.js';
-import { OPEN_MS } from './aid-flows.projection.js';
 import { isoWeek, isoWeekDays } from './iso-week.js';
 
 export type Granularity = 'day' | 'week';

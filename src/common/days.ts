@@ -28,5 +28,8 @@ export function daySpan(text: string): { first: number; last: number } | undefin
   return parsed ? { first: dayNumber(parsed.firstDay), last: dayNumber(parsed.lastDay) } : undefined;
 }
 
-/** The open end of a day interval: later than any real day. */
+/** The open end of the reported axis (days): later than any real day. */
 export const OPEN_DAY = 2_147_483_647;
+
+/** The open end of the recorded axis (ms): 2^47 - 1, as wide as any real instant's value. */
+export const OPEN_MS = 140_737_488_355_327;
