@@ -5,7 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { dayNumber, dayText } from './day.js';
+import { dayNumber, dayText } from '../common/days.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { OPEN_MS, REL } from './timeline-tables.js';
 import { ENTRY_SQL } from './version-fields.js';
