@@ -115,6 +115,21 @@ describe('names in the log', () => {
     expect(await speakerOf({ id: 'envoy-zhai' })).toBe('zhai-jun');
   });
 
+  it('a provisional actor takes an alias once; mentions by it resolve to it', async () => {
+    expect(await speakerOf({ name: 'Rafah officials' })).toBe('rafah-officials');
+    const alias = { alias: 'Rafah border officials' };
+    expect((await postJson(`${url}/v1/actors/rafah-officials/aliases`, alias)).status).toBe(201);
+    const again = await postJson(`${url}/v1/actors/rafah-officials/aliases`, {
+      alias: 'RAFAH BORDER OFFICIALS',
+    });
+    expect(again.status).toBe(200);
+    expect(await speakerOf({ name: 'Rafah border officials' })).toBe('rafah-officials');
+    expect((await getJson(`${url}/v1/actors/rafah-officials`)).body).toMatchObject({
+      provisional: true,
+      aliases: ['Rafah border officials'],
+    });
+  });
+
   it('locations: a name taken as an alias is a 409 naming the owner', async () => {
     expect(
       (await postJson(`${url}/v1/locations`, { id: 'gaza-strip', name: 'Gaza Strip', kind: 'region' }))

@@ -34,9 +34,10 @@ export class Resolution {
     if (!found) {
       found = this.names.ownerOf(kind, key).then(async (owner) => {
         if (owner === undefined) return undefined;
-        // A name claimed for an entry whose registration never completed still names that id.
+        // A name claimed for an entry whose registration never completed still names that id; the
+        // mention's own words name it then (name ''), as they name a new provisional entry.
         return (
-          (await this.names.canonical(kind, owner.owner)) ?? { id: owner.owner, name: key, provisional: true }
+          (await this.names.canonical(kind, owner.owner)) ?? { id: owner.owner, name: '', provisional: true }
         );
       });
       this.memo.set(memoKey, found);
@@ -66,7 +67,7 @@ export class Resolution {
         this.errors.push({ field: `${field}.id`, message: `no ${kind} '${id}' is registered` });
         return { id, name: id, role };
       }
-      return { id: entry.id, name: entry.name, role };
+      return { id: entry.id, name: entry.name || entry.id, role };
     }
     const name = (mention.name ?? '').trim();
     const key = nameKey(name);
@@ -75,7 +76,7 @@ export class Resolution {
       return { id: '', name, role };
     }
     const entry = await this.lookup(kind, key);
-    if (entry) return { id: entry.id, name: entry.name, role };
+    if (entry) return { id: entry.id, name: entry.name || name, role };
     this.unmatched.push({ kind, field, name, id: key });
     return { id: key, name, role };
   }

@@ -153,7 +153,14 @@ export class RegistryNames {
     const known = this.view.provisional(state.kind, state.id);
     return known === undefined
       ? state
-      : { ...state, registered: true, provisional: true, name: known.name, keys: [state.id] };
+      : {
+          ...state,
+          registered: true,
+          provisional: true,
+          name: known.name,
+          // Its stream, if any, holds what was added to it (aliases): its keys too.
+          keys: [...new Set([state.id, ...state.keys])],
+        };
   }
 
   /** Follows merges from `id` to the entry that stands for it now; undefined when nothing is known. */
