@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
 import { describeEventStoreContract } from './event-store.contract.js';
+import { KURRENTDB_UNSUPPORTED } from './kurrentdb-unsupported.js';
 
-const IMAGE = 'kurrentplatform/kurrentdb:latest';
+/** The version the adapter was checked against; docker-compose.yml pins the same. */
+export const KURRENTDB_IMAGE = 'kurrentplatform/kurrentdb:26.0.2';
+const IMAGE = KURRENTDB_IMAGE;
 const PROBE_TIMEOUT_MS = 5000;
 
 /**
@@ -99,14 +102,8 @@ async function waitUntilWritable(url: string): Promise<void> {
   }
 }
 
-/** Contract cases KurrentDB cannot honour: reported as skipped with the reason, never as passed. */
-const NOT_SUPPORTED: Readonly<Record<string, string>> = {
-  'refuses an event id reused in another stream':
-    'KurrentDB checks event ids per stream (idempotent retries), not across streams',
-};
-
 describeEventStoreContract(external ? 'KurrentDB (DATELINE_TEST_KURRENTDB)' : `KurrentDB (${IMAGE})`, {
   create: () => Promise.resolve(new KurrentDbEventStore(connectionString)),
   skipReason: () => skipReason,
-  unsupported: NOT_SUPPORTED,
+  unsupported: KURRENTDB_UNSUPPORTED,
 });
