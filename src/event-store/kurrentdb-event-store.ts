@@ -110,6 +110,7 @@ export class KurrentDbEventStore implements EventStore {
   private readonly readTimeoutMs: number;
   private readonly pingTimeoutMs: number;
   private readonly subscribeTimeoutMs: number;
+  private readonly noAnswerGraceMs: number;
   /** Stops the live subscriptions when the store closes. */
   private readonly subscriptions = new Set<() => void>();
   private closed = false;
@@ -123,8 +124,9 @@ export class KurrentDbEventStore implements EventStore {
     this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
     this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? 10_000;
+    this.noAnswerGraceMs = Math.min(NO_ANSWER_GRACE_MS, this.appendTimeoutMs);
     // A replaced client is closed once every call that may still run on it has had its time.
-    const retireAfter = Math.max(this.appendTimeoutMs, this.readTimeoutMs) + NO_ANSWER_GRACE_MS;
+    const retireAfter = Math.max(this.appendTimeoutMs, this.readTimeoutMs) + this.noAnswerGraceMs;
     this.writer = new ClientSlot('append', url, this.logger, retireAfter);
     this.reader = new ClientSlot('read', url, this.logger, retireAfter);
     this.subscriber = new ClientSlot('subscription', url, this.logger, retireAfter);
@@ -169,12 +171,12 @@ export class KurrentDbEventStore implements EventStore {
   private appendOnce(stream: string, data: EventData[], streamState: AppendStreamState): Promise<ClientAppendResult> {
     return withDeadline(
       this.writer.get().appendToStream(stream, data, { streamState, deadline: this.appendTimeoutMs }),
-      this.appendTimeoutMs + NO_ANSWER_GRACE_MS,
+      this.appendTimeoutMs + this.noAnswerGraceMs,
       () => {
         // Not even a "timed out" came back: the client or its connection is stuck.
         this.writer.replace('an append got no answer');
         return new AppendOutcomeUnknownError(
-          `append to ${stream}: no answer from KurrentDB within ${this.appendTimeoutMs + NO_ANSWER_GRACE_MS} ms; it may or may not have been written`,
+          `append to ${stream}: no answer from KurrentDB within ${this.appendTimeoutMs + this.noAnswerGraceMs} ms; it may or may not have been written`,
         );
       },
     );

@@ -18,6 +18,8 @@ import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1
 import statusPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb.js';
 import featuresGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb.js';
 import featuresPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb.js';
+import gossipGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_grpc_pb.js';
+import gossipPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_pb.js';
 import anyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import emptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
 import { type Expected, type Proposed, StandInLog, type StoredEvent } from './log.js';
@@ -47,6 +49,8 @@ export interface RecordedCall {
   readonly connectionName: string | undefined;
   /** For reads: which stream, or '$all'. */
   readonly target?: string;
+  /** When the call arrived (Date.now()). */
+  readonly at: number;
 }
 
 interface LiveSubscription {
@@ -64,6 +68,8 @@ export class KurrentDbStandIn {
   readonly readFaults: ReadFault[] = [];
   /** When set, this node is a follower: leader-only calls are refused with this leader's endpoint. */
   leader: { host: string; port: number } | undefined;
+  /** Whether gossip (cluster discovery) answers; when it does, this node is the cluster's only member, the leader. */
+  gossipAnswers = true;
   private readonly subscriptions = new Set<LiveSubscription>();
   private readonly unanswered = new Set<{ cancel: () => void }>();
   private readonly sockets = new Set<Socket>();
@@ -75,7 +81,8 @@ export class KurrentDbStandIn {
     private readonly proxy: NetServer,
   ) {}
 
-  static async start(): Promise<KurrentDbStandIn> {
+  /** Starts a node; `port` reuses a known port (a node coming back where clients expect it). */
+  static async start(port = 0): Promise<KurrentDbStandIn> {
     const grpcServer = new grpc.Server();
     const upstream = await new Promise<number>((resolve, reject) => {
       grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => {
@@ -89,7 +96,10 @@ export class KurrentDbStandIn {
     proxy.on('connection', (socket) => {
       standIn.accept(socket, upstream);
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      proxy.once('error', reject);
+      proxy.listen(port, '127.0.0.1', resolve);
+    });
     return standIn;
   }
 
@@ -97,9 +107,12 @@ export class KurrentDbStandIn {
     return (this.proxy.address() as AddressInfo).port;
   }
 
-  /** A single-node connection string for this stand-in; extra options are appended as given. */
+  /**
+   * A single-node connection string for this stand-in; extra options are appended as given. The read
+   * bridge waits `discoveryInterval` (500 ms by default) before its first connection: 20 ms keeps tests quick.
+   */
   connectionString(options = ''): string {
-    return `kurrentdb://127.0.0.1:${this.port}?tls=false${options ? `&${options}` : ''}`;
+    return `kurrentdb://127.0.0.1:${this.port}?tls=false&discoveryInterval=20${options ? `&${options}` : ''}`;
   }
 
   /** TCP connections clients hold open to the node right now. */
@@ -136,6 +149,12 @@ export class KurrentDbStandIn {
   hang(): void {
     this.swallow = true;
     for (const socket of this.sockets) socket.unpipe();
+  }
+
+  /** The node answers again; connections swallowed while it hung are closed, as a peer reset would. */
+  resume(): void {
+    this.swallow = false;
+    this.cutConnections();
   }
 
   /** Closes every client connection at once (a network cut). */
@@ -183,6 +202,29 @@ export class KurrentDbStandIn {
         callback(null, supported);
       },
     });
+    this.grpcServer.addService(gossipGrpc.GossipService, {
+      read: (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        this.record('gossip', call.metadata);
+        if (!this.gossipAnswers) {
+          callback({ code: grpc.status.UNAVAILABLE, details: 'gossip is not answering' });
+          return;
+        }
+        const endpoint = new gossipPb.EndPoint();
+        endpoint.setAddress('127.0.0.1');
+        endpoint.setPort(this.port);
+        const member = new gossipPb.MemberInfo();
+        const id = new sharedPb.UUID();
+        id.setString('00000000-0000-4000-8000-00000000ad00');
+        member.setInstanceId(id);
+        member.setTimeStamp(String(Date.now()));
+        member.setState(gossipPb.MemberInfo.VNodeState.LEADER);
+        member.setIsAlive(true);
+        member.setHttpEndPoint(endpoint);
+        const info = new gossipPb.ClusterInfo();
+        info.setMembersList([member]);
+        callback(null, info);
+      },
+    });
     this.grpcServer.addService(streamsGrpc.StreamsService, {
       read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => {
         this.read(call);
@@ -199,6 +241,7 @@ export class KurrentDbStandIn {
       requiresLeader: metadata.get('requires-leader')[0] === 'true',
       connectionName: metadata.get('connection-name')[0]?.toString(),
       ...(target === undefined ? {} : { target }),
+      at: Date.now(),
     };
     this.calls.push(call);
     return call;
