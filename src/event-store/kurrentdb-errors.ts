@@ -22,7 +22,8 @@ import { StoreUnavailableError } from './event-store.js';
  * - `conflict`: the expected revision did not match.
  * - `refused`: the request itself is wrong or not allowed; retrying will not help.
  */
-export type Failure = 'not-handled' | 'not-leader' | 'timeout' | 'unreachable' | 'discovery' | 'conflict' | 'refused';
+export type Failure =
+  'not-handled' | 'not-leader' | 'timeout' | 'unreachable' | 'discovery' | 'conflict' | 'refused';
 
 /**
  * The texts KurrentDB (24.10–26.1) sends when it does not handle a request. In a batch append they come

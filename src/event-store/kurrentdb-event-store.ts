@@ -168,7 +168,11 @@ export class KurrentDbEventStore implements EventStore {
     return { nextRevision, position };
   }
 
-  private appendOnce(stream: string, data: EventData[], streamState: AppendStreamState): Promise<ClientAppendResult> {
+  private appendOnce(
+    stream: string,
+    data: EventData[],
+    streamState: AppendStreamState,
+  ): Promise<ClientAppendResult> {
     return withDeadline(
       this.writer.get().appendToStream(stream, data, { streamState, deadline: this.appendTimeoutMs }),
       this.appendTimeoutMs + this.noAnswerGraceMs,
@@ -192,9 +196,12 @@ export class KurrentDbEventStore implements EventStore {
     switch (failure) {
       case 'not-handled':
       case 'not-leader':
-        return new StoreUnavailableError(`KurrentDB did not take the append to ${stream}: ${describe(error)}`, {
-          cause: error,
-        });
+        return new StoreUnavailableError(
+          `KurrentDB did not take the append to ${stream}: ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
       case 'discovery':
         // The client keeps the failed lookup that discovery left behind: start over with a new one.
         this.writer.replace('cluster discovery failed');
@@ -275,7 +282,9 @@ export class KurrentDbEventStore implements EventStore {
       // A subscription the server never confirms (a hung node) would otherwise wait forever.
       const confirmation = setTimeout(() => {
         subscription.destroy(
-          new StoreUnavailableError(`the $all subscription was not confirmed within ${this.subscribeTimeoutMs} ms`),
+          new StoreUnavailableError(
+            `the $all subscription was not confirmed within ${this.subscribeTimeoutMs} ms`,
+          ),
         );
       }, this.subscribeTimeoutMs);
       subscription.once('confirmation', () => {
@@ -305,7 +314,8 @@ export class KurrentDbEventStore implements EventStore {
       }
       if (isAborted(signal)) return;
       this.assertOpen();
-      if (failure !== undefined && !isTransient(classify(failure))) throw toStoreError(failure, 'subscribe to $all');
+      if (failure !== undefined && !isTransient(classify(failure)))
+        throw toStoreError(failure, 'subscribe to $all');
       // A subscription that lived a while before dropping starts the backoff over.
       failures = Date.now() - startedAt > STABLE_SUBSCRIPTION_MS ? 1 : failures + 1;
       const wait = this.backoff(failures);
@@ -325,7 +335,12 @@ export class KurrentDbEventStore implements EventStore {
     this.assertOpen();
     let before: bigint | undefined;
     for (;;) {
-      const page = await this.readAllPage(BACKWARDS, before === undefined ? END : at(before), HEAD_PAGE, true);
+      const page = await this.readAllPage(
+        BACKWARDS,
+        before === undefined ? END : at(before),
+        HEAD_PAGE,
+        true,
+      );
       let progressed = false;
       for (const resolved of page) {
         const position = positionOf(resolved);
@@ -356,7 +371,8 @@ export class KurrentDbEventStore implements EventStore {
       // Unfiltered: a filtered read could scan far back through system events on a quiet cluster.
       await this.readPage(
         'answer a ping',
-        (client) => client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }),
+        (client) =>
+          client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }),
         this.pingTimeoutMs,
       );
     } catch (error) {

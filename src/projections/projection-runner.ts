@@ -13,7 +13,8 @@ import {
 import { RateMeter } from './rate-meter.js';
 import { ReadStore } from './read-store.js';
 
-export type RunnerState = 'starting' | 'catching_up' | 'live' | 'reconnecting' | 'stopped';
+/** `refused`: a checkpoint lies beyond the head of the log (the log was replaced); the runner will not follow it. */
+export type RunnerState = 'starting' | 'catching_up' | 'live' | 'reconnecting' | 'stopped' | 'refused';
 
 export interface ProjectionFailure {
   readonly projection: string;
@@ -66,6 +67,28 @@ class ProjectionFailedError extends Error {
   }
 }
 
+/**
+ * A read model claims to have applied events the log does not have: the event store was replaced (a
+ * cluster recreated, another file) while the read store was kept. Following the new log from there
+ * would skip its events silently, so the runner refuses.
+ */
+export class CheckpointBeyondHeadError extends Error {
+  override readonly name = 'CheckpointBeyondHeadError';
+  constructor(
+    readonly projections: readonly string[],
+    readonly checkpoint: bigint,
+    readonly head: bigint,
+  ) {
+    super(
+      `read models (${projections.join(', ')}) are at position ${checkpoint} but the event log ends at ${head}: ` +
+        'the event store was replaced. Start with a fresh read store (DATELINE_READ_STORE) to rebuild them from this log.',
+    );
+  }
+}
+
+/** Counting further than this for a status costs more than it tells (KurrentDB reads what it counts). */
+const STATUS_COUNT_LIMIT = 100_000;
+
 const MAX_BACKOFF_MS = 5000;
 /**
  * Page cache of the read-store connection, in KiB. 64 MiB took a rebuild of the four projections
@@ -103,6 +126,8 @@ export class ProjectionRunner {
   /** Position of the last batch the live loop has seen (applied, or skipped by everyone). */
   private mainPosition = 0n;
   private head = 0n;
+  /** Last lag counted per generation checkpoint, kept for when the store cannot count. */
+  private lastCounts = new Map<bigint, number>();
   private readonly batchSize: number;
 
   constructor(
@@ -161,6 +186,24 @@ export class ProjectionRunner {
     this.mainPosition = this.activePosition() ?? 0n;
   }
 
+  /**
+   * Throws CheckpointBeyondHeadError when a generation's checkpoint lies beyond the head of the log.
+   * The runner checks this each time it starts catching up; call it before start() to refuse to start.
+   */
+  async verifyCheckpoints(): Promise<void> {
+    const head = await this.store.headPosition();
+    let highest = 0n;
+    const beyond: string[] = [];
+    for (const [name, slot] of this.slots) {
+      for (const generation of [slot.serving, slot.build]) {
+        if (!generation || generation.checkpoint <= head) continue;
+        beyond.push(name);
+        if (generation.checkpoint > highest) highest = generation.checkpoint;
+      }
+    }
+    if (beyond.length > 0) throw new CheckpointBeyondHeadError([...new Set(beyond)], highest, head);
+  }
+
   /** Starts following the log in the background, and any pending rebuild. */
   start(): void {
     if (this.loop) return;
@@ -204,6 +247,8 @@ export class ProjectionRunner {
    * while a version change is rebuilding (the serving tables do not follow the log meanwhile).
    */
   waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    // Refused: the checkpoints belong to another log, so comparing positions with this one means nothing.
+    if (this.state === 'refused') return Promise.resolve(false);
     const frozen = [...this.slots.values()].some((s) => s.frozen);
     if (this.position() >= position) return Promise.resolve(!frozen);
     return new Promise((resolve) => {
@@ -247,14 +292,26 @@ export class ProjectionRunner {
     };
   }
 
-  /** Per projection: version, state, checkpoint, lag and rate, with the rebuild's progress. */
+  /**
+   * Per projection: version, state, checkpoint, lag and rate, with the rebuild's progress. Lag is in
+   * events (counted up to STATUS_COUNT_LIMIT), never a difference of positions: those are byte offsets
+   * on KurrentDB.
+   */
   async projections(): Promise<ProjectionStatus[]> {
     this.head = await this.store.headPosition().catch(() => this.head);
     const head = this.head;
+    const counts = new Map<bigint, number>();
+    for (const slot of this.slots.values()) {
+      for (const generation of [slot.serving, slot.build]) {
+        if (!generation || counts.has(generation.checkpoint)) continue;
+        counts.set(generation.checkpoint, await this.eventsAfter(generation.checkpoint, head));
+      }
+    }
+    this.lastCounts = counts;
     return [...this.slots.entries()].map(([name, slot]) => {
       const { serving, build } = slot;
-      const lag = Number(head > serving.checkpoint ? head - serving.checkpoint : 0n);
-      const buildLag = build ? Number(head > build.checkpoint ? head - build.checkpoint : 0n) : 0;
+      const lag = counts.get(serving.checkpoint) ?? 0;
+      const buildLag = build ? (counts.get(build.checkpoint) ?? 0) : 0;
       const buildRate = build?.rate.perSecond() ?? 0;
       const rebuilding =
         build !== undefined || (serving.checkpoint === 0n && head > 0n) || lag > this.batchSize;
@@ -280,6 +337,14 @@ export class ProjectionRunner {
           : null,
       };
     });
+  }
+
+  /** Events after a checkpoint, counted by the store; the last count when the store cannot answer. */
+  private async eventsAfter(checkpoint: bigint, head: bigint): Promise<number> {
+    if (checkpoint >= head) return 0;
+    return this.store
+      .countEventsAfter(checkpoint, STATUS_COUNT_LIMIT)
+      .catch(() => this.lastCounts.get(checkpoint) ?? 0);
   }
 
   private beginBuild(slot: Slot): void {
@@ -311,6 +376,7 @@ export class ProjectionRunner {
     const job = (async () => {
       const signal = this.controller.signal;
       while (slot.build && !slot.build.attached && !slot.build.failure && !signal.aborted) {
+        if (this.state === 'refused') return;
         const build = slot.build;
         const batch: RecordedEvent[] = [];
         try {
@@ -374,6 +440,7 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         this.state = 'catching_up';
+        await this.verifyCheckpoints();
         await this.catchUp(signal);
         this.state = 'live';
         this.lastError = undefined;
@@ -387,6 +454,13 @@ export class ProjectionRunner {
       } catch (error) {
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we await
         if (signal.aborted) return;
+        if (error instanceof CheckpointBeyondHeadError) {
+          this.state = 'refused';
+          this.lastError = error.message;
+          this.logger.error(error.message);
+          for (const waiter of [...this.waiters]) waiter.resolve(false);
+          return;
+        }
         this.state = 'reconnecting';
         this.lastError = (error as Error).message;
         this.logger.warn(`event store unavailable (${this.lastError}); retrying in ${backoff} ms`);

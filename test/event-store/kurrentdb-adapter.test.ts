@@ -60,9 +60,15 @@ async function failure(promise: Promise<unknown>): Promise<{ error: Error; ms: n
 
 describe('connection strings', () => {
   it('maps esdb:// and esdb+discover:// to kurrentdb://, keeps the rest, refuses other schemes', () => {
-    expect(toKurrentDbConnectionString('esdb://a:2113,b:2113?tls=false')).toBe('kurrentdb://a:2113,b:2113?tls=false');
-    expect(toKurrentDbConnectionString(' ESDB+DISCOVER://cluster:2113 ')).toBe('kurrentdb+discover://cluster:2113');
-    expect(toKurrentDbConnectionString('kurrentdb://u:p@h:2113?tls=true')).toBe('kurrentdb://u:p@h:2113?tls=true');
+    expect(toKurrentDbConnectionString('esdb://a:2113,b:2113?tls=false')).toBe(
+      'kurrentdb://a:2113,b:2113?tls=false',
+    );
+    expect(toKurrentDbConnectionString(' ESDB+DISCOVER://cluster:2113 ')).toBe(
+      'kurrentdb+discover://cluster:2113',
+    );
+    expect(toKurrentDbConnectionString('kurrentdb://u:p@h:2113?tls=true')).toBe(
+      'kurrentdb://u:p@h:2113?tls=true',
+    );
     expect(toKurrentDbConnectionString('kdb+discover://h:2113')).toBe('kdb+discover://h:2113');
     expect(() => toKurrentDbConnectionString('http://h:2113')).toThrow(/not a KurrentDB connection string/);
     expect(() => toKurrentDbConnectionString('h:2113')).toThrow(/not a KurrentDB connection string/);
@@ -80,18 +86,23 @@ describe('answers of a node that does not take the write', () => {
     ['not-ready', /not ready/i],
     ['busy', /busy/i],
     ['no-leader', /no leader/i],
-  ] as const)('"%s" is StoreUnavailableError (HTTP 503), nothing written, the next append goes through', async (fault, text) => {
-    const store = open();
-    standIn.appendFaults.push(fault);
-    const { error } = await failure(store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' }));
-    expect(error).toBeInstanceOf(StoreUnavailableError);
-    // Not handled means not written: the outcome is known.
-    expect(error).not.toBeInstanceOf(AppendOutcomeUnknownError);
-    expect(error.message).toMatch(text);
-    expect(standIn.log.stream('incident-1')).toBeUndefined();
-    await store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' });
-    expect(store.clientReplacements().append).toBe(0);
-  });
+  ] as const)(
+    '"%s" is StoreUnavailableError (HTTP 503), nothing written, the next append goes through',
+    async (fault, text) => {
+      const store = open();
+      standIn.appendFaults.push(fault);
+      const { error } = await failure(
+        store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' }),
+      );
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      // Not handled means not written: the outcome is known.
+      expect(error).not.toBeInstanceOf(AppendOutcomeUnknownError);
+      expect(error.message).toMatch(text);
+      expect(standIn.log.stream('incident-1')).toBeUndefined();
+      await store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' });
+      expect(store.clientReplacements().append).toBe(0);
+    },
+  );
 
   it('a follower naming the leader: the append is retried once on the leader', async () => {
     const leader = await KurrentDbStandIn.start();
@@ -110,7 +121,9 @@ describe('appends whose outcome is unknown', () => {
   it('a commit timeout is AppendOutcomeUnknownError and keeps the client (not a connectivity failure)', async () => {
     const store = open();
     standIn.appendFaults.push('commit-timeout');
-    const { error } = await failure(store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' }));
+    const { error } = await failure(
+      store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' }),
+    );
     expect(error).toBeInstanceOf(AppendOutcomeUnknownError);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(store.clientReplacements().append).toBe(0);
@@ -252,8 +265,20 @@ describe('reads that feed a write go to the leader', () => {
     const leader = await KurrentDbStandIn.start();
     extraNodes.push(leader);
     leader.log.write('actor-zhai-jun', [
-      { id: randomUUID(), type: 'ActorRegistered', contentType: 'application/json', data: Buffer.from('{}'), metadata: Buffer.from('{}') },
-      { id: randomUUID(), type: 'ActorRenamed', contentType: 'application/json', data: Buffer.from('{}'), metadata: Buffer.from('{}') },
+      {
+        id: randomUUID(),
+        type: 'ActorRegistered',
+        contentType: 'application/json',
+        data: Buffer.from('{}'),
+        metadata: Buffer.from('{}'),
+      },
+      {
+        id: randomUUID(),
+        type: 'ActorRenamed',
+        contentType: 'application/json',
+        data: Buffer.from('{}'),
+        metadata: Buffer.from('{}'),
+      },
     ]);
     standIn.leader = { host: '127.0.0.1', port: leader.port };
     const store = open();
@@ -341,7 +366,9 @@ describe('one client per role', () => {
   it('a failed cluster discovery replaces the append client, which would otherwise fail forever', async () => {
     standIn.gossipAnswers = false;
     const seeds = `127.0.0.1:${standIn.port},127.0.0.1:${standIn.port}`;
-    const store = open(`kurrentdb://${seeds}?tls=false&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1`);
+    const store = open(
+      `kurrentdb://${seeds}?tls=false&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1`,
+    );
     const first = await failure(store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' }));
     expect(first.error).toBeInstanceOf(StoreUnavailableError);
     expect(first.error.message).toMatch(/discover/i);

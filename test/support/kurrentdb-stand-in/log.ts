@@ -87,7 +87,8 @@ export class StandInLog {
       for (const id of ids) {
         revision += 1n;
         // A first id elsewhere is a conflict; a later one is "corrupted idempotency": answered the same way.
-        if (this.streams.get(stream)?.[Number(revision)]?.id !== id) return { kind: 'wrong_expected_version', current };
+        if (this.streams.get(stream)?.[Number(revision)]?.id !== id)
+          return { kind: 'wrong_expected_version', current };
       }
       return { kind: 'idempotent', last: this.at(stream, revision) };
     }

@@ -16,6 +16,7 @@ import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols
 import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 import sharedPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import statusPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb.js';
+import codePb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/code_pb.js';
 import featuresGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb.js';
 import featuresPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb.js';
 import gossipGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/gossip_grpc_pb.js';
@@ -329,7 +330,10 @@ export class KurrentDbStandIn {
     call.end();
   }
 
-  private subscribe(call: grpc.ServerWritableStream<ReadReq, ReadResp>, options: ReadReq['getOptions'] extends () => infer O ? NonNullable<O> : never): void {
+  private subscribe(
+    call: grpc.ServerWritableStream<ReadReq, ReadResp>,
+    options: ReadReq['getOptions'] extends () => infer O ? NonNullable<O> : never,
+  ): void {
     const all = options.getAll();
     const after = all?.hasPosition() ? BigInt(all.getPosition()?.getCommitPosition() ?? '0') : -1n;
     const subscription: LiveSubscription = { call, filter: options.getFilter(), after };
@@ -354,7 +358,10 @@ export class KurrentDbStandIn {
 
   private batchAppend(call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>): void {
     this.record('append', call.metadata);
-    const pending = new Map<string, { options?: BatchAppendReq['getOptions'] extends () => infer O ? O : never; messages: Proposed[] }>();
+    const pending = new Map<
+      string,
+      { options?: BatchAppendReq['getOptions'] extends () => infer O ? O : never; messages: Proposed[] }
+    >();
     call.on('data', (request: BatchAppendReq) => {
       const correlation = request.getCorrelationId()?.getString() ?? '';
       let entry = pending.get(correlation);
@@ -406,8 +413,13 @@ export class KurrentDbStandIn {
       case 'no-leader':
         resp.setError(
           status(
-            0,
-            { 'not-ready': 'Server Is Not Ready', busy: 'Server Is Busy', 'no-leader': 'No leader info available in response' }[fault],
+            // The server leaves the code unset (OK) on a not-handled batch append: only the text says why.
+            codePb.Code.OK,
+            {
+              'not-ready': 'Server Is Not Ready',
+              busy: 'Server Is Busy',
+              'no-leader': 'No leader info available in response',
+            }[fault],
             new emptyPb.Empty(),
             'google.protobuf.Empty',
           ),
@@ -415,7 +427,14 @@ export class KurrentDbStandIn {
         call.write(resp);
         return;
       case 'commit-timeout':
-        resp.setError(status(grpc.status.DEADLINE_EXCEEDED, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout'));
+        resp.setError(
+          status(
+            codePb.Code.DEADLINE_EXCEEDED,
+            'Timeout',
+            new sharedPb.Timeout(),
+            'event_store.client.Timeout',
+          ),
+        );
         call.write(resp);
         return;
       default:
@@ -423,7 +442,14 @@ export class KurrentDbStandIn {
     }
     const outcome = this.log.commit(stream, expectedOf(options), messages);
     if (fault === 'commit-then-timeout') {
-      resp.setError(status(grpc.status.DEADLINE_EXCEEDED, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout'));
+      resp.setError(
+        status(
+          codePb.Code.DEADLINE_EXCEEDED,
+          'Timeout',
+          new sharedPb.Timeout(),
+          'event_store.client.Timeout',
+        ),
+      );
     } else if (outcome.kind === 'wrong_expected_version') {
       const detail = new sharedPb.WrongExpectedVersion();
       if (outcome.current < 0n) detail.setCurrentNoStream(new emptyPb.Empty());
@@ -433,7 +459,14 @@ export class KurrentDbStandIn {
       else if (expected.kind === 'any') detail.setExpectedAny(new emptyPb.Empty());
       else if (expected.kind === 'stream_exists') detail.setExpectedStreamExists(new emptyPb.Empty());
       else detail.setExpectedNoStream(new emptyPb.Empty());
-      resp.setError(status(grpc.status.ALREADY_EXISTS, 'WrongExpectedVersion', detail, 'event_store.client.WrongExpectedVersion'));
+      resp.setError(
+        status(
+          codePb.Code.ALREADY_EXISTS,
+          'WrongExpectedVersion',
+          detail,
+          'event_store.client.WrongExpectedVersion',
+        ),
+      );
     } else {
       const success = new streamsPb.BatchAppendResp.Success();
       success.setCurrentRevision(String(outcome.last.revision));
@@ -451,7 +484,11 @@ export class KurrentDbStandIn {
   }
 
   /** Leaves a call unanswered until the stand-in stops. */
-  private hold(call: { cancelled?: boolean; end: () => void; emit: (event: string, value: unknown) => boolean }): void {
+  private hold(call: {
+    cancelled?: boolean;
+    end: () => void;
+    emit: (event: string, value: unknown) => boolean;
+  }): void {
     const entry = {
       cancel: () => {
         call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'stand-in stopped' });
@@ -468,7 +505,7 @@ function streamIdentifier(name: string): InstanceType<typeof sharedPb.StreamIden
 }
 
 function status(
-  code: number,
+  code: codePb.Code,
   message: string,
   detail: { serializeBinary(): Uint8Array },
   typeName: string,
@@ -483,7 +520,8 @@ function status(
 }
 
 function expectedOf(options: InstanceType<typeof streamsPb.BatchAppendReq.Options> | undefined): Expected {
-  if (options?.hasStreamPosition()) return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
+  if (options?.hasStreamPosition())
+    return { kind: 'revision', revision: BigInt(options.getStreamPosition()) };
   if (options?.hasNoStream()) return { kind: 'no_stream' };
   if (options?.hasStreamExists()) return { kind: 'stream_exists' };
   return { kind: 'any' };

@@ -1,0 +1,26 @@
+import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
+import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
+import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
+import { describeRunnerOnLog } from './runner-on-log.contract.js';
+
+describeRunnerOnLog('SQLite', {
+  create: () => {
+    const store = new SqliteEventStore({ path: ':memory:' });
+    return Promise.resolve({ store, release: () => store.close() });
+  },
+});
+
+// A fresh stand-in node per log: a replaced log is a recreated cluster; its positions are byte offsets.
+describeRunnerOnLog('KurrentDB (stand-in node)', {
+  create: async () => {
+    const node = await KurrentDbStandIn.start();
+    const store = new KurrentDbEventStore(node.connectionString());
+    return {
+      store,
+      release: async () => {
+        await store.close();
+        await node.stop();
+      },
+    };
+  },
+});
