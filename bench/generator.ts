@@ -1,5 +1,5 @@
 /**
- * The synthetic log: a registry of actors and locations in a hierarchy, then incidents of all six
+ * The synthetic log: a registry of actors and locations in a hierarchy, then incidents of all ten
  * kinds over 2000–2026 with Zipf-skewed participants, interleaved with follow-ups (corrections,
  * disputes, retractions). Deterministic for a seed: no Math.random, no clock.
  */
@@ -206,12 +206,16 @@ export class Popularity {
 }
 
 const KIND_WEIGHTS: readonly [IncidentKind, number][] = [
-  ['statement', 0.3],
-  ['talks', 0.22],
-  ['aid_delivery', 0.22],
-  ['crossing_opening', 0.09],
-  ['crossing_closure', 0.09],
-  ['envoy_tour', 0.08],
+  ['statement', 0.27],
+  ['talks', 0.2],
+  ['aid_delivery', 0.2],
+  ['crossing_opening', 0.08],
+  ['crossing_closure', 0.08],
+  ['envoy_tour', 0.07],
+  ['ceasefire', 0.03],
+  ['release', 0.03],
+  ['resolution', 0.02],
+  ['evacuation', 0.02],
 ];
 
 function drawKind(rng: Rng): IncidentKind {
@@ -249,7 +253,11 @@ export function drawIncident(rng: Rng, pop: Popularity, recordedMs: number): Dra
   const day = isoDay(occurredMs);
   const precision = rng.next();
   const on =
-    kind === 'envoy_tour' || precision < 0.85 ? day : precision < 0.95 ? day.slice(0, 7) : day.slice(0, 4);
+    kind === 'envoy_tour' || kind === 'ceasefire' || precision < 0.85
+      ? day
+      : precision < 0.95
+        ? day.slice(0, 7)
+        : day.slice(0, 4);
   const occurred: { on: string; until?: string } = { on };
   const actor = (e: ActorEntry, role: ActorRole): Participant<ActorRole> => ({
     id: e.id,
@@ -317,6 +325,59 @@ export function drawIncident(rng: Rng, pop: Popularity, recordedMs: number): Dra
       locations = rng.chance(0.5) ? [place(pop.draw(rng.chance(0.5) ? L.city : L.country), 'site')] : [];
       details = { quote: `We call for ${topics.join(' and ')} without delay.`, topics };
       title = `${speaker.name} speaks on ${topics[0] ?? 'the situation'}`;
+      break;
+    }
+    case 'ceasefire': {
+      const parties = pop.distinct(rng.chance(0.5) ? A.state : A.group, 2);
+      actors = [...parties.map((p) => actor(p, 'party')), actor(pop.draw(A.state), 'mediator')];
+      locations = [place(pop.draw(L.region), 'site')];
+      occurred.until = isoDay(occurredMs + rng.between(1, 7) * DAY_MS);
+      const stage = rng.pick(['agreed', 'started', 'extended', 'ended', 'violated']);
+      details = { stage, ...(rng.chance(0.7) ? { terms: `A pause of ${rng.between(1, 7)} days.` } : {}) };
+      title = `Ceasefire ${stage} between ${parties.map((p) => p.name).join(' and ')}`;
+      break;
+    }
+    case 'release': {
+      const by = pop.draw(A.group);
+      actors = [actor(by, 'released_by'), actor(pop.draw(A.organization), 'received_by')];
+      if (rng.chance(0.5)) actors.push(actor(pop.draw(A.state), 'mediator'));
+      locations = rng.chance(0.5) ? [place(pop.draw(L.crossing), 'crossing')] : [];
+      // Counts the sources did not give stay out, never 0.
+      const people = Object.fromEntries(
+        rng
+          .sample(['hostages', 'prisoners', 'detainees', 'foreign_nationals'], rng.between(1, 2))
+          .map((c) => [c, rng.between(1, 50)]),
+      );
+      details = rng.chance(0.8) ? { people } : {};
+      title = `${by.name} releases ${Object.keys(people).join(' and ')}`;
+      break;
+    }
+    case 'resolution': {
+      const body = pop.draw(A.organization);
+      actors = [actor(body, 'body')];
+      locations = [];
+      const outcome = rng.pick(['adopted', 'rejected', 'vetoed']);
+      const against = rng.between(0, 5);
+      details = {
+        number: `S/RES/${rng.between(1000, 2800)} (${day.slice(0, 4)})`,
+        outcome,
+        votes: { for: rng.between(5, 15), against, abstained: rng.between(0, 5) },
+        ...(outcome === 'vetoed' ? { vetoedBy: [pop.draw(A.state).id] } : {}),
+      };
+      title = `${body.name} resolution ${outcome}`;
+      break;
+    }
+    case 'evacuation': {
+      const crossing = pop.draw(L.crossing);
+      actors = rng.chance(0.5) ? [actor(pop.draw(A.organization), 'provider')] : [];
+      locations = [place(crossing, 'crossing'), place(pop.draw(L.city), 'destination')];
+      const people = Object.fromEntries(
+        rng
+          .sample(['wounded', 'foreign_nationals', 'patients', 'companions', 'civilians'], rng.between(1, 3))
+          .map((c) => [c, rng.between(1, 400)]),
+      );
+      details = { people };
+      title = `Evacuation through ${crossing.name}`;
       break;
     }
   }

@@ -29,6 +29,7 @@ import { MetricsModule } from './ops/metrics.js';
 import { PROJECTIONS } from './projections/projection.js';
 import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runner.js';
 import { ReadStore } from './projections/read-store.js';
+import { openReadStoreFor, rememberOrigin } from './projections/read-store-origin.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
 import { RegistryController } from './registry/registry.controller.js';
@@ -67,10 +68,13 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.config.demoData) await this.demo.loadIfEmpty();
     const head = await this.store.headPosition();
     if (!(await this.runner.waitFor(head, 600_000))) this.logger.warn('read models are still catching up');
+    await rememberOrigin(this.readStore, this.store);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    // A log that was empty at start may have its first event now.
+    await rememberOrigin(this.readStore, this.store).catch(() => undefined);
     await this.store.close();
     this.readStore.close();
     this.logger.log(`stopped cleanly: read models at position ${this.runner.position()}`);
@@ -95,7 +99,12 @@ export class AppModule {
         SearchController,
       ],
       providers: [
-        { provide: ReadStore, useFactory: () => new ReadStore(config.readStorePath) },
+        {
+          provide: ReadStore,
+          useFactory: (store: EventStore) =>
+            openReadStoreFor(config.readStorePath, store, new Logger('ReadStore')),
+          inject: [EVENT_STORE],
+        },
         { provide: PROJECTIONS, useValue: READ_MODELS },
         { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,

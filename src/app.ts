@@ -11,7 +11,7 @@ import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
 import helmet from '@fastify/helmet';
 import { generatedKeyPath, loadOrCreateAdminKey, parseApiKeys, type ApiKey } from './auth/api-keys.js';
-import { registerAccessControl } from './auth/access.js';
+import { registerAuthentication, registerAuthorization } from './auth/access.js';
 import { registerRateLimit } from './auth/rate-limit.js';
 import { Metrics } from './ops/metrics.js';
 import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
@@ -62,7 +62,7 @@ export async function createApp(
   registerRequestLogging(fastify);
   registerInputGuards(fastify);
   registerGracefulClose(fastify);
-  registerAccessControl(fastify, apiKeys(config, quiet), config.publicReads);
+  registerAuthentication(fastify, apiKeys(config, quiet));
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;
   });
@@ -85,7 +85,8 @@ export async function createApp(
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
   });
-  await registerRateLimit(app, config);
+  // A request refused for its key still counts against its address: key guessing is throttled.
+  registerAuthorization(fastify, config.publicReads, await registerRateLimit(app, config));
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FieldErrorDto, ProblemDto } from './common/problem.dto.js';
+import { detailsSchemas } from './incidents/details.schema.js';
 
 /** The OpenAPI 3 document of every route, built from the controllers' and DTOs' decorators. */
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -27,7 +28,31 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       }
     }
   }
+  describeDetails(document);
   return document;
+}
+
+/**
+ * `details` depends on the incident's kind: each kind's schema is a component derived from the kind
+ * table (`CeasefireDetails`, …), and every `details` property points at them.
+ */
+function describeDetails(document: OpenAPIObject): void {
+  const schemas = (document.components ??= {}).schemas ?? {};
+  const perKind = detailsSchemas();
+  Object.assign(schemas, perKind);
+  document.components.schemas = schemas;
+  const anyOf = Object.keys(perKind).map((name) => ({ $ref: `#/components/schemas/${name}` }));
+  for (const name of ['RecordIncidentDto', 'TimelineEntryDto', 'ChangesDto']) {
+    const schema = schemas[name];
+    const properties = schema && 'properties' in schema ? schema.properties : undefined;
+    const details = properties?.details;
+    if (!properties || !details) continue;
+    properties.details = {
+      description:
+        'kind-specific details: the schema named after the incident’s kind (`ceasefire` → CeasefireDetails)',
+      anyOf,
+    };
+  }
 }
 
 /** Serves the documentation: the UI at /docs, the document at /docs-json. */

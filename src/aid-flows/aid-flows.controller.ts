@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { SlugPipe } from '../common/slug.pipe.js';
+import { SlugPipe } from '../common/ids.js';
 import { IsPartialDate } from '../common/validation.js';
 import { type AidFlows, AidFlowsReader, type Granularity } from './aid-flows.reader.js';
 

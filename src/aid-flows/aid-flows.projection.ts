@@ -125,8 +125,4 @@ export class AidFlowsProjection implements Projection {
       );
     }
   }
-
-  truncate(): void {
-    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
-  }
 }

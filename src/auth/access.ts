@@ -60,24 +60,45 @@ function deny(reply: FastifyReply, request: FastifyRequest, error: Error): Fasti
 }
 
 /**
- * Authenticates and authorizes every request before its body is read, so an unauthenticated
- * client cannot make the server parse a 10 MB batch.
+ * Authenticates every request before its body is read: names the key's principal and role, so the
+ * rate limiter can count the request against its key, or against its address when it carries no
+ * known key.
  */
-export function registerAccessControl(
-  fastify: FastifyInstance,
-  keys: readonly ApiKey[],
-  publicReads: boolean,
-): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+export function registerAuthentication(fastify: FastifyInstance, keys: readonly ApiKey[]): void {
+  fastify.addHook('onRequest', async (request) => {
     const token = bearerToken(request);
     const key = token === undefined ? undefined : findKey(keys, token);
     if (key) {
       request.principal = key.name;
       request.role = key.role;
     }
+  });
+}
+
+/** Counts a request against the rate limit; throws the 429 once the budget is spent. */
+export type CountRequest = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/**
+ * Refuses a request whose key is missing, unknown (401) or of too low a role (403), still before
+ * its body is read, so an unauthenticated client cannot make the server parse a 10 MB batch.
+ * A failed authentication is first counted against its address (`count`, the rate limiter's
+ * check; it counts a request once however often it is called), so key guessing is throttled: past
+ * the budget the answer is 429, not 401.
+ */
+export function registerAuthorization(
+  fastify: FastifyInstance,
+  publicReads: boolean,
+  count?: CountRequest,
+): void {
+  fastify.addHook('onRequest', async (request, reply) => {
     const needed = requirementOf(request.method, pathOf(request), publicReads);
     if (needed === 'open') return;
-    if (!key) {
+    if (request.principal === undefined || request.role === undefined) {
+      try {
+        await count?.(request, reply);
+      } catch (limited) {
+        return deny(reply, request, limited as Error);
+      }
       return deny(
         reply,
         request,
@@ -85,20 +106,20 @@ export function registerAccessControl(
           type: problemType('unauthorized'),
           title: 'Authentication required',
           message:
-            token === undefined
+            bearerToken(request) === undefined
               ? 'send an API key as Authorization: Bearer <key>'
               : 'the API key is not known',
         }),
       );
     }
-    if (!roleAllows(key.role, needed)) {
+    if (!roleAllows(request.role, needed)) {
       return deny(
         reply,
         request,
         new ForbiddenException({
           type: problemType('forbidden'),
           title: 'Role too low',
-          message: `this needs the ${needed} role; the key ${key.name} has ${key.role}`,
+          message: `this needs the ${needed} role; the key ${request.principal} has ${request.role}`,
         }),
       );
     }

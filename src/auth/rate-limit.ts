@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { problemType } from '../common/problem.js';
 import type { Config } from '../config/config.js';
+import type { CountRequest } from './access.js';
 
 /** Probes and scrapers keep working while a client is being throttled. */
 function exempt(request: FastifyRequest): boolean {
@@ -13,11 +14,15 @@ function exempt(request: FastifyRequest): boolean {
 
 /**
  * Counts requests per API key, and per client address for requests without a known key, so one
- * busy key cannot starve the others. Registered after the access hook, which names the key.
+ * busy key cannot starve the others. Registered after authentication, which names the key; returns
+ * the limiter's check so that authorization can count the requests it refuses.
  * `DATELINE_RATE_LIMIT` requests per `DATELINE_RATE_WINDOW_MS`; 0 turns it off.
  */
-export async function registerRateLimit(app: NestFastifyApplication, config: Config): Promise<void> {
-  if (config.rateLimit === 0) return;
+export async function registerRateLimit(
+  app: NestFastifyApplication,
+  config: Config,
+): Promise<CountRequest | undefined> {
+  if (config.rateLimit === 0) return undefined;
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit,
@@ -46,4 +51,7 @@ export async function registerRateLimit(app: NestFastifyApplication, config: Con
         context.statusCode,
       ),
   });
+  // The same limiter and budget as every route's, for requests refused before any route runs.
+  const fastify = app.getHttpAdapter().getInstance();
+  return fastify.rateLimit();
 }

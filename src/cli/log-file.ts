@@ -10,6 +10,9 @@ import {
   type NewEvent,
 } from '../event-store/event-store.js';
 
+/** Appends in flight into a store that commits in call order: one group commit (one fsync) per window. */
+const IN_ORDER_WINDOW = 256;
+
 /** One line of an exported log (the format of `GET /v1/events` and `dateline export`). */
 export interface LogLine {
   /** Line number in the file, for messages. */
@@ -54,10 +57,10 @@ export async function* readLog(path: string): AsyncGenerator<LogLine> {
 
 export interface ImportOptions {
   /**
-   * Appends in flight at once, issued in the order of the file. 1 (the default) keeps the file's order
-   * in the log whatever fails and retries. A larger window is right only for a store that commits
-   * appends in the order they were issued and fails a group of them together, as the embedded SQLite
-   * store does (its group commit): there it keeps the order and saves an fsync per event.
+   * Appends in flight at once, issued in the order of the file. By default 1, which keeps the file's
+   * order in the log whatever fails and is retried; a store that commits appends in call order
+   * (`appendsInCallOrder`, the embedded SQLite store with its group commit) gets 256, which keeps the
+   * order too and saves an fsync per event.
    */
   readonly window?: number;
   /** Attempts per event when the store is unavailable or the outcome of an append is unknown. */
@@ -80,7 +83,7 @@ export async function importLog(
   path: string,
   options: ImportOptions = {},
 ): Promise<{ read: number; added: number }> {
-  const window = Math.max(1, options.window ?? 1);
+  const window = Math.max(1, options.window ?? (store.appendsInCallOrder ? IN_ORDER_WINDOW : 1));
   const attempts = Math.max(1, options.attempts ?? 5);
   const before = await store.headPosition();
   /** Next revision per stream, for files whose lines carry none. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -9,6 +10,7 @@ import { eventLine } from '../event-store/events.controller.js';
 import { SqliteEventStore } from '../event-store/sqlite-event-store.js';
 import { ProjectionRunner, type ProjectionStatus } from '../projections/projection-runner.js';
 import { ReadStore } from '../projections/read-store.js';
+import { openReadStoreFor } from '../projections/read-store-origin.js';
 import { READ_MODELS } from '../read-models.js';
 import { importLog } from './log-file.js';
 
@@ -20,9 +22,6 @@ const USAGE = `usage: dateline <command>
   replay FILE                       build every read model from a log file in a scratch store
 The stores are those of DATELINE_EVENT_STORE and DATELINE_READ_STORE, as for the service.
 Rebuild offline (service stopped) or through POST /v1/admin/projections/NAME/rebuild while it runs.`;
-
-/** Appends in flight while importing into SQLite: one group commit (one fsync) per window. */
-const SQLITE_IMPORT_WINDOW = 256;
 
 function out(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -77,8 +76,7 @@ async function replay(file: string): Promise<void> {
   const store = new SqliteEventStore({ path: ':memory:' });
   const readStore = new ReadStore(':memory:');
   try {
-    // The in-memory SQLite store commits appends in the order issued: a window keeps the order and is fast.
-    const { read } = await importLog(store, file, { window: SQLITE_IMPORT_WINDOW });
+    const { read } = await importLog(store, file);
     const runner = new ProjectionRunner(store, readStore, READ_MODELS);
     runner.start();
     await runner.waitFor(await store.headPosition(), 600_000);
@@ -128,14 +126,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'import': {
         if (!args[0]) throw new Error('import needs a file');
-        // SQLite commits appends in the order issued, a group at a time; KurrentDB gets one at a time.
-        const window = config.eventStore.kind === 'sqlite' ? SQLITE_IMPORT_WINDOW : 1;
-        const { read, added } = await importLog(store, args[0], { window });
+        const { read, added } = await importLog(store, args[0]);
         out(`read ${read} events, added ${added} (${read - added} were already in the log)`);
         return 0;
       }
       case 'projections': {
-        const readStore = new ReadStore(config.readStorePath);
+        const readStore = await openReadStoreFor(config.readStorePath, store, new Logger('ReadStore'));
         const runner = new ProjectionRunner(store, readStore, READ_MODELS);
         try {
           if (args[0] === 'list') {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainValidationError } from './errors.js';
+import { DomainValidationError, type FieldError } from './errors.js';
 import { sendProblem } from './problem.filter.js';
+import { textProblems } from './text-hygiene.js';
 
 /** Deeper than any valid request (an incident nests four levels); deeper input would overflow the validators' recursion. */
 export const MAX_DEPTH = 32;
@@ -22,13 +23,16 @@ export function depthExceeds(value: unknown, max: number): boolean {
 /**
  * Rejects, before any validator sees it, input that only an attacker sends: bodies nested deeper
  * than any valid request, and query keys that name an object's prototype (the body parsers
- * already refuse them in JSON).
+ * already refuse them in JSON); and text that would break a reader of the log (see
+ * text-hygiene.ts), in every body of every write route.
  */
 export function registerInputGuards(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', async (request, reply) => {
-    const errors = [];
+    const errors: FieldError[] = [];
     if (depthExceeds(request.body, MAX_DEPTH)) {
       errors.push({ field: '(body)', message: `must not nest deeper than ${MAX_DEPTH} levels` });
+    } else if (request.body !== undefined) {
+      errors.push(...textProblems(request.body));
     }
     const query = request.query;
     if (typeof query === 'object' && query !== null) {

@@ -11,6 +11,10 @@ export interface Config {
   readonly host: string;
   readonly eventStore: EventStoreConfig;
   readonly readStorePath: string;
+  /**
+   * Whether to record the demo data into an empty log at start. Unset, only the default store
+   * (`sqlite:./data/dateline.db`) gets it: a record started on a store of its own stays empty.
+   */
   readonly demoData: boolean;
   readonly publicReads: boolean;
   readonly durability: 'full' | 'relaxed';
@@ -82,6 +86,9 @@ function eventStore(raw: string, problems: string[]): EventStoreConfig {
   return { kind: 'sqlite', path: ':memory:' };
 }
 
+/** The demo store: where `npm start` keeps its log when nothing else is configured. */
+const DEFAULT_EVENT_STORE = 'sqlite:./data/dateline.db';
+
 /** Reads the configuration; throws ConfigError naming every bad variable at once. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -92,14 +99,16 @@ export function loadConfig(env: Env = process.env): Config {
   const host = env.HOST ?? '127.0.0.1';
   if (host.trim() === '') problems.push('HOST is empty');
   const readStorePath = env.DATELINE_READ_STORE ?? './data/read-models.db';
+  const store = eventStore(env.DATELINE_EVENT_STORE ?? DEFAULT_EVENT_STORE, problems);
+  const defaultStore = store.kind === 'sqlite' && store.path === DEFAULT_EVENT_STORE.slice('sqlite:'.length);
   if (readStorePath === '') problems.push('DATELINE_READ_STORE is empty');
   const config: Config = {
     ...securityConfig(env, problems),
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
     host,
-    eventStore: eventStore(env.DATELINE_EVENT_STORE ?? 'sqlite:./data/dateline.db', problems),
+    eventStore: store,
     readStorePath,
-    demoData: bool(env, 'DATELINE_DEMO_DATA', true, problems),
+    demoData: bool(env, 'DATELINE_DEMO_DATA', defaultStore, problems),
     publicReads: bool(env, 'DATELINE_PUBLIC_READS', true, problems),
     durability: durability === 'relaxed' ? 'relaxed' : 'full',
     readYourWritesTimeoutMs: integer(env, 'DATELINE_READ_YOUR_WRITES_MS', 2000, 0, 60000, problems),

@@ -60,7 +60,7 @@ export const DEMO_ALIASES: readonly { kind: RegistryKind; id: string; alias: str
 /** Who acts for whom: China's timeline with include=affiliates shows its envoy's work. */
 export const DEMO_AFFILIATIONS: readonly { id: string; with: string }[] = [{ id: 'zhai-jun', with: 'china' }];
 
-export const DEMO_INCIDENTS: readonly IncidentInput[] = [
+const REPORTS: readonly IncidentInput[] = [
   {
     kind: 'envoy_tour',
     occurred: { on: '2023-11' },
@@ -165,3 +165,12 @@ export const DEMO_INCIDENTS: readonly IncidentInput[] = [
     sources: [article],
   },
 ];
+
+/**
+ * Demo incidents carry fixed ids (UUIDv7 stamped 6 November 2023, the article's day): loading the
+ * demo twice, even by two instances at once on one log, records each incident once.
+ */
+export const DEMO_INCIDENTS: readonly IncidentInput[] = REPORTS.map((report, i) => ({
+  ...report,
+  id: `018ba1ed-d400-7000-8000-${String(i + 1).padStart(12, '0')}`,
+}));

@@ -63,6 +63,12 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   /**
+   * True when appends issued one after another without waiting (no await between the calls) take
+   * log positions in call order, as a single writer queue does. Otherwise a writer that needs an
+   * order across streams (a batch) waits for each append before the next.
+   */
+  readonly appendsInCallOrder?: boolean;
+  /**
    * Appends events to a stream atomically, checking the expected revision first. Throws
    * WrongExpectedRevisionError on a conflict, StoreUnavailableError when nothing was written because
    * the store could not take the write, and AppendOutcomeUnknownError when the write may or may not

@@ -23,6 +23,38 @@ export function systemContext(principal: string): WriteContext {
 export class EventWriter {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
+  /**
+   * Appends several writes, each atomic on its own stream, with log positions in list order (a
+   * batch is recorded in the order it was sent). Every write is attempted; each settles alone.
+   */
+  async appendInOrder(
+    writes: readonly {
+      stream: string;
+      events: readonly { type: string; data: unknown }[];
+      expectedRevision: ExpectedRevision;
+    }[],
+    context: WriteContext,
+  ): Promise<PromiseSettledResult<AppendResult>[]> {
+    if (this.store.appendsInCallOrder) {
+      // Issued back to back, so the store's queue keeps the order and one commit can take them all.
+      return Promise.allSettled(
+        writes.map((w) => this.append(w.stream, w.events, w.expectedRevision, context)),
+      );
+    }
+    const results: PromiseSettledResult<AppendResult>[] = [];
+    for (const w of writes) {
+      try {
+        results.push({
+          status: 'fulfilled',
+          value: await this.append(w.stream, w.events, w.expectedRevision, context),
+        });
+      } catch (reason) {
+        results.push({ status: 'rejected', reason });
+      }
+    }
+    return results;
+  }
+
   /** Appends `events` to `stream` with the server clock as `recordedAt`. */
   append(
     stream: string,

@@ -56,6 +56,8 @@ class PossibleReplay extends Error {
  * back its own append (a single INSERT is atomic; a multi-event append gets a savepoint).
  */
 export class SqliteEventStore implements EventStore {
+  /** Appends queue in call order and one group commit writes them in that order. */
+  readonly appendsInCallOrder = true;
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private queue: PendingAppend[] = [];

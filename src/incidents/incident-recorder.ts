@@ -9,8 +9,16 @@ import {
 } from '../common/errors.js';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../event-store/event-store.js';
 import { EventWriter, type WriteContext } from '../event-store/event-writer.js';
+import { SLUG_PATTERN } from '../common/slug.js';
 import { RegistryService } from '../registry/registry.service.js';
-import type { ActorRole, IncidentFacts, IncidentInput, LocationRole, Mention } from './incident.js';
+import type {
+  ActorRole,
+  IncidentFacts,
+  IncidentInput,
+  IncidentKind,
+  LocationRole,
+  Mention,
+} from './incident.js';
 import type { CorrectedFields } from './incident.events.js';
 import {
   type AddIncidentSource,
@@ -23,7 +31,7 @@ import {
   type RetractIncident,
 } from './incident.decider.js';
 import { incidentStream, type IncidentEvent } from './incident.events.js';
-import { validateIncident } from './incident.rules.js';
+import { detailActorIds, validateIncident } from './incident.rules.js';
 
 export interface Recorded {
   readonly id: string;
@@ -64,6 +72,9 @@ export class IncidentRecorder {
       })),
     ]);
     errors.push(...(await this.registry.checkIds(mentions)));
+    for (const [i, input] of inputs.entries()) {
+      errors.push(...(await this.unknownDetailActors(input.kind, input.details, prefix(i))));
+    }
     const supplied = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       if (input.id === undefined) continue;
@@ -81,10 +92,33 @@ export class IncidentRecorder {
       }
       throw new DomainValidationError(errors);
     }
-    return Promise.all(inputs.map((input) => this.recordOne(input, context)));
+    // Mentions resolve concurrently; the appends then go in the order the incidents were sent.
+    const prepared = await Promise.all(inputs.map((input) => this.prepare(input, context)));
+    const results = await this.writer.appendInOrder(
+      prepared.map(({ incidentId, events }) => ({
+        stream: incidentStream(incidentId),
+        events,
+        expectedRevision: 'no_stream' as const,
+      })),
+      context,
+    );
+    return results.map((result, i) => {
+      const incidentId = prepared[i]?.incidentId ?? '';
+      if (result.status === 'fulfilled') {
+        return { id: incidentId, revision: result.value.nextRevision, position: result.value.position };
+      }
+      if (result.reason instanceof WrongExpectedRevisionError) {
+        throw new ConflictError(`incident ${incidentId} is already recorded`);
+      }
+      throw result.reason;
+    });
   }
 
-  private async recordOne(input: IncidentInput, context: WriteContext): Promise<Recorded> {
+  /** Resolves an incident's mentions and decides its report event, without writing it. */
+  private async prepare(
+    input: IncidentInput,
+    context: WriteContext,
+  ): Promise<{ incidentId: string; events: IncidentEvent[] }> {
     const incidentId = input.id ?? uuidv7();
     const facts: IncidentFacts = {
       incidentId,
@@ -97,16 +131,7 @@ export class IncidentRecorder {
       sources: input.sources,
     };
     const state = input.id === undefined ? initialState() : await this.load(incidentId);
-    const events = decide({ type: 'RecordIncident', data: { input, facts } }, state);
-    try {
-      const result = await this.writer.append(incidentStream(incidentId), events, 'no_stream', context);
-      return { id: incidentId, revision: result.nextRevision, position: result.position };
-    } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) {
-        throw new ConflictError(`incident ${incidentId} is already recorded`);
-      }
-      throw error;
-    }
+    return { incidentId, events: decide({ type: 'RecordIncident', data: { input, facts } }, state) };
   }
 
   /** Folds the incident's stream into its current state. */
@@ -157,6 +182,22 @@ export class IncidentRecorder {
     }
   }
 
+  /** Details that name actors by id (a resolution's `vetoedBy`) must name registered actors. */
+  private async unknownDetailActors(
+    kind: IncidentKind,
+    details: Readonly<Record<string, unknown>> | undefined,
+    prefix: string,
+  ): Promise<FieldError[]> {
+    const errors: FieldError[] = [];
+    for (const { id, field } of detailActorIds(kind, details)) {
+      // A malformed id is already reported by the kind rules.
+      if (SLUG_PATTERN.test(id) && !(await this.registry.lookup('actor', id))) {
+        errors.push({ field: join(prefix, field), message: `no actor '${id}' is registered` });
+      }
+    }
+    return errors;
+  }
+
   /** Checks a correction before any name is registered, then resolves the changed mentions. */
   private async resolveCorrection(
     command: CorrectIncident,
@@ -178,6 +219,9 @@ export class IncidentRecorder {
       })),
     ];
     const errors = await this.registry.checkIds(mentions);
+    if (state.status !== 'absent') {
+      errors.push(...(await this.unknownDetailActors(state.kind, command.data.changes.details, 'changes')));
+    }
     if (errors.length > 0) throw new DomainValidationError(errors);
     const resolve = <Role extends string>(kind: 'actor' | 'location', list: readonly Mention<Role>[]) =>
       Promise.all(list.map((m) => this.registry.resolve(kind, m, context)));

@@ -6,6 +6,7 @@ import {
   KIND_OF_REPORT,
   REPORTED_EVENT,
   type IncidentEvent,
+  isIncidentReported,
 } from './incident.events.js';
 import { disputableFields, validateIncident } from './incident.rules.js';
 
@@ -133,19 +134,15 @@ export function decide(command: IncidentCommand, state: IncidentState, incidentI
 
 /** Pure: the state after one more event. */
 export function evolve(state: IncidentState, event: IncidentEvent): IncidentState {
+  if (isIncidentReported(event)) {
+    return {
+      status: 'recorded',
+      incidentId: event.data.incidentId,
+      kind: KIND_OF_REPORT[event.type],
+      facts: event.data,
+    };
+  }
   switch (event.type) {
-    case 'EnvoyTourReported':
-    case 'TalksReported':
-    case 'CrossingOpeningReported':
-    case 'CrossingClosureReported':
-    case 'AidDeliveryReported':
-    case 'StatementReported':
-      return {
-        status: 'recorded',
-        incidentId: event.data.incidentId,
-        kind: KIND_OF_REPORT[event.type],
-        facts: event.data,
-      };
     case 'IncidentCorrected':
       return state.status === 'absent'
         ? state

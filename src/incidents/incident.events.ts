@@ -1,4 +1,4 @@
-import type { IncidentFacts, IncidentKind, Source } from './incident.js';
+import { INCIDENT_KINDS, type IncidentFacts, type IncidentKind, KINDS, type Source } from './incident.js';
 
 /** A stored event: its type name discriminates the union; names are past tense and never renamed. */
 export interface DomainEvent<Type extends string, Data> {
@@ -6,20 +6,13 @@ export interface DomainEvent<Type extends string, Data> {
   readonly data: Data;
 }
 
-export type EnvoyTourReported = DomainEvent<'EnvoyTourReported', IncidentFacts>;
-export type TalksReported = DomainEvent<'TalksReported', IncidentFacts>;
-export type CrossingOpeningReported = DomainEvent<'CrossingOpeningReported', IncidentFacts>;
-export type CrossingClosureReported = DomainEvent<'CrossingClosureReported', IncidentFacts>;
-export type AidDeliveryReported = DomainEvent<'AidDeliveryReported', IncidentFacts>;
-export type StatementReported = DomainEvent<'StatementReported', IncidentFacts>;
+/** The event type that reports an incident of kind K (`AidDeliveryReported` for `aid_delivery`). */
+export type ReportedType<K extends IncidentKind = IncidentKind> = (typeof KINDS)[K]['event'];
 
-export type IncidentReported =
-  | EnvoyTourReported
-  | TalksReported
-  | CrossingOpeningReported
-  | CrossingClosureReported
-  | AidDeliveryReported
-  | StatementReported;
+/** One report event per kind, from the kind table: `{ type: 'CeasefireReported', data: IncidentFacts }`, … */
+export type IncidentReported = {
+  [K in IncidentKind]: DomainEvent<ReportedType<K>, IncidentFacts>;
+}[IncidentKind];
 
 /** Fields a correction may replace; `details` keys are merged, a null removing one. */
 export type CorrectedFields = Partial<
@@ -62,22 +55,12 @@ export type IncidentAmended = IncidentCorrected | IncidentDisputed | IncidentSou
 
 export type IncidentEvent = IncidentReported | IncidentAmended;
 
-export const REPORTED_EVENT: { readonly [K in IncidentKind]: IncidentReported['type'] } = {
-  envoy_tour: 'EnvoyTourReported',
-  talks: 'TalksReported',
-  crossing_opening: 'CrossingOpeningReported',
-  crossing_closure: 'CrossingClosureReported',
-  aid_delivery: 'AidDeliveryReported',
-  statement: 'StatementReported',
+export const REPORTED_EVENT = Object.fromEntries(INCIDENT_KINDS.map((kind) => [kind, KINDS[kind].event])) as {
+  readonly [K in IncidentKind]: ReportedType<K>;
 };
 
-export const KIND_OF_REPORT: { readonly [T in IncidentReported['type']]: IncidentKind } = {
-  EnvoyTourReported: 'envoy_tour',
-  TalksReported: 'talks',
-  CrossingOpeningReported: 'crossing_opening',
-  CrossingClosureReported: 'crossing_closure',
-  AidDeliveryReported: 'aid_delivery',
-  StatementReported: 'statement',
+export const KIND_OF_REPORT = Object.fromEntries(INCIDENT_KINDS.map((kind) => [KINDS[kind].event, kind])) as {
+  readonly [T in ReportedType]: IncidentKind;
 };
 
 export const AMENDMENT_EVENT_TYPES: readonly IncidentAmended['type'][] = [

@@ -1,122 +1,116 @@
 import type { FieldError } from '../common/errors.js';
 import { PARTIAL_DATE_HINT, parsePartialDate } from '../common/partial-date.js';
-import {
-  AID_CHANNELS,
-  CARGO_TYPES,
-  CROSSING_PURPOSES,
-  type IncidentInput,
-  type IncidentKind,
-  LIMITS,
-  TALKS_FORMATS,
-} from './incident.js';
+import { SLUG_PATTERN } from '../common/slug.js';
+import { type DetailField, type IncidentInput, type IncidentKind, kindSpec } from './incident.js';
 
-type FieldCheck = (value: unknown) => string | undefined;
+/** A problem with one value, as `{ path below the field, message }`; empty when the value is fine. */
+type Problems = { readonly at: string; readonly message: string }[];
 
-const oneOf =
-  (allowed: readonly string[]): FieldCheck =>
-  (value) =>
-    typeof value === 'string' && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
+const problem = (message: string, at = ''): Problems => [{ at, message }];
 
-const listOf =
-  (item: FieldCheck, max: number, unique = false): FieldCheck =>
-  (value) => {
-    if (!Array.isArray(value)) return 'must be a list';
-    if (value.length > max) return `must have at most ${max} items`;
-    for (const [i, v] of value.entries()) {
-      const problem = item(v);
-      if (problem) return `item ${i} ${problem}`;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isText = (value: unknown, max: number): boolean =>
+  typeof value === 'string' && value.trim().length > 0 && value.length <= max;
+
+const textMessage = (max: number): string => `must be a non-empty text of at most ${max} characters`;
+
+const isCount = (value: unknown, max: number, integer: boolean): boolean =>
+  typeof value === 'number' &&
+  Number.isFinite(value) &&
+  value >= 0 &&
+  value <= max &&
+  (!integer || Number.isInteger(value));
+
+const NOT_REPORTED = 'leave it out when the sources give no figure';
+
+function list(
+  value: unknown,
+  max: number,
+  item: (v: unknown) => string | undefined,
+  unique: boolean,
+): Problems {
+  if (!Array.isArray(value)) return problem('must be a list');
+  if (value.length > max) return problem(`must have at most ${max} items`);
+  for (const [i, v] of value.entries()) {
+    const message = item(v);
+    if (message) return problem(message, `[${i}]`);
+  }
+  if (unique && new Set(value).size !== value.length) return problem('must not repeat an item');
+  return [];
+}
+
+/** Checks one detail value against its declared type: the one place each type's rule is written. */
+function checkField(field: DetailField, value: unknown): Problems {
+  switch (field.type) {
+    case 'choice':
+      return typeof value === 'string' && field.of.includes(value)
+        ? []
+        : problem(`must be one of ${field.of.join(', ')}`);
+    case 'choices':
+      return list(
+        value,
+        field.of.length,
+        (v) =>
+          typeof v === 'string' && field.of.includes(v) ? undefined : `must be one of ${field.of.join(', ')}`,
+        true,
+      );
+    case 'text':
+      return isText(value, field.max) ? [] : problem(textMessage(field.max));
+    case 'texts':
+      return list(
+        value,
+        field.items,
+        (v) => (isText(v, field.max) ? undefined : textMessage(field.max)),
+        false,
+      );
+    case 'count':
+    case 'amount': {
+      const integer = field.type === 'count';
+      return isCount(value, field.max, integer)
+        ? []
+        : problem(
+            `must be ${integer ? 'a whole number' : 'a number'} from 0 to ${field.max} (${NOT_REPORTED})`,
+          );
     }
-    if (unique && new Set(value).size !== value.length) return 'must not repeat an item';
-    return undefined;
-  };
-
-const text =
-  (max: number): FieldCheck =>
-  (value) =>
-    typeof value === 'string' && value.trim().length > 0 && value.length <= max
-      ? undefined
-      : `must be a non-empty text of at most ${max} characters`;
-
-const count =
-  (max: number, integer: boolean): FieldCheck =>
-  (value) =>
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= 0 &&
-    value <= max &&
-    (!integer || Number.isInteger(value))
-      ? undefined
-      : `must be ${integer ? 'a whole number' : 'a number'} from 0 to ${max}`;
-
-interface DetailSpec {
-  readonly [key: string]: { readonly check: FieldCheck; readonly required?: boolean };
+    case 'counts': {
+      if (!isRecord(value)) {
+        return problem(`must be an object of counts by category (${field.of.join(', ')})`);
+      }
+      const keys = Object.keys(value);
+      if (keys.length === 0) {
+        return problem(`must give at least one count (${field.of.join(', ')}); ${NOT_REPORTED}`);
+      }
+      const problems: Problems = [];
+      for (const key of keys) {
+        if (!field.of.includes(key)) {
+          problems.push({ at: `.${key}`, message: `is not a category (allowed: ${field.of.join(', ')})` });
+        } else if (!isCount(value[key], field.max, true)) {
+          problems.push({
+            at: `.${key}`,
+            message: `must be a whole number from 0 to ${field.max} (${NOT_REPORTED})`,
+          });
+        }
+      }
+      return problems;
+    }
+    case 'actors':
+      return list(
+        value,
+        field.items,
+        (v) =>
+          typeof v === 'string' && SLUG_PATTERN.test(v)
+            ? undefined
+            : 'must be an actor id: lower-case ASCII words joined by -',
+        true,
+      );
+    default: {
+      const unknown: never = field;
+      throw new Error(`unknown detail type ${JSON.stringify(unknown)}`);
+    }
+  }
 }
-
-const topics = { check: listOf(text(LIMITS.topic), LIMITS.topics) };
-
-/** What `details` may hold, per kind: only what is not an actor or a location. */
-export const DETAIL_SPECS: { readonly [K in IncidentKind]: DetailSpec } = {
-  envoy_tour: { topics },
-  talks: { format: { check: oneOf(TALKS_FORMATS) }, topics },
-  crossing_opening: { purpose: { check: oneOf(CROSSING_PURPOSES) } },
-  crossing_closure: { purpose: { check: oneOf(CROSSING_PURPOSES) } },
-  aid_delivery: {
-    channel: { check: oneOf(AID_CHANNELS), required: true },
-    trucks: { check: count(100_000, true) },
-    tonnes: { check: count(10_000_000, false) },
-    cargo: { check: listOf(oneOf(CARGO_TYPES), CARGO_TYPES.length, true) },
-  },
-  statement: { quote: { check: text(LIMITS.quote), required: true }, topics },
-};
-
-interface RoleRule {
-  readonly on: 'actors' | 'locations';
-  readonly roles: readonly string[];
-  readonly atLeast: number;
-  readonly message: string;
-}
-
-/** Roles an incident of each kind cannot be recorded without. */
-const REQUIRED_ROLES: { readonly [K in IncidentKind]: readonly RoleRule[] } = {
-  envoy_tour: [
-    { on: 'actors', roles: ['envoy'], atLeast: 1, message: 'an envoy tour needs an actor with role envoy' },
-  ],
-  talks: [
-    {
-      on: 'actors',
-      roles: ['participant', 'host'],
-      atLeast: 2,
-      message: 'talks need at least two actors with role participant or host',
-    },
-  ],
-  crossing_opening: [
-    {
-      on: 'locations',
-      roles: ['crossing'],
-      atLeast: 1,
-      message: 'a crossing opening needs a location with role crossing',
-    },
-  ],
-  crossing_closure: [
-    {
-      on: 'locations',
-      roles: ['crossing'],
-      atLeast: 1,
-      message: 'a crossing closure needs a location with role crossing',
-    },
-  ],
-  aid_delivery: [
-    {
-      on: 'actors',
-      roles: ['provider', 'donor'],
-      atLeast: 1,
-      message: 'an aid delivery needs an actor with role provider or donor',
-    },
-  ],
-  statement: [
-    { on: 'actors', roles: ['speaker'], atLeast: 1, message: 'a statement needs an actor with role speaker' },
-  ],
-};
 
 function checkDates(input: IncidentInput, errors: FieldError[]): void {
   const on = parsePartialDate(input.occurred.on);
@@ -137,7 +131,7 @@ function checkMentions(input: IncidentInput, errors: FieldError[]): void {
       if (hasId === hasName) errors.push({ field: `${list}[${i}]`, message: 'must have either id or name' });
     });
   }
-  for (const rule of REQUIRED_ROLES[input.kind]) {
+  for (const rule of kindSpec(input.kind).requires) {
     const matching = input[rule.on].filter((m) => rule.roles.includes(m.role)).length;
     if (matching < rule.atLeast) errors.push({ field: rule.on, message: rule.message });
   }
@@ -145,28 +139,35 @@ function checkMentions(input: IncidentInput, errors: FieldError[]): void {
 
 function checkDetails(input: IncidentInput, errors: FieldError[]): void {
   const details = input.details ?? {};
-  if (typeof details !== 'object' || Array.isArray(details)) {
+  if (!isRecord(details)) {
     errors.push({ field: 'details', message: 'must be an object' });
     return;
   }
-  const spec = DETAIL_SPECS[input.kind];
+  const spec = kindSpec(input.kind);
   for (const key of Object.keys(details)) {
-    if (!Object.hasOwn(spec, key)) {
-      const allowed = Object.keys(spec).join(', ') || 'nothing';
+    if (!Object.hasOwn(spec.details, key)) {
+      const allowed = Object.keys(spec.details).join(', ') || 'nothing';
       errors.push({
         field: `details.${key}`,
         message: `is not a detail of ${input.kind} (allowed: ${allowed})`,
       });
     }
   }
-  for (const [key, { check, required }] of Object.entries(spec)) {
+  const before = errors.length;
+  for (const [key, field] of Object.entries(spec.details)) {
     const value = details[key];
     if (value === undefined) {
-      if (required) errors.push({ field: `details.${key}`, message: `is required for ${input.kind}` });
+      if (field.required) errors.push({ field: `details.${key}`, message: `is required for ${input.kind}` });
       continue;
     }
-    const problem = check(value);
-    if (problem) errors.push({ field: `details.${key}`, message: problem });
+    for (const { at, message } of checkField(field, value)) {
+      errors.push({ field: `details.${key}${at}`, message });
+    }
+  }
+  // Rules between details only make sense once each detail is valid on its own.
+  if (errors.length > before) return;
+  for (const rule of spec.detailRules ?? []) {
+    if (rule.broken(details)) errors.push({ field: `details.${rule.field}`, message: rule.message });
   }
 }
 
@@ -189,13 +190,40 @@ export function validateIncident(input: IncidentInput): FieldError[] {
   return errors;
 }
 
-/** Fields whose recorded value a sourced claim may dispute, for an incident of this kind. */
+/**
+ * Fields whose recorded value a sourced claim may dispute, for an incident of this kind: every
+ * detail, and each category of a detail that counts by category (`details.people.wounded`).
+ */
 export function disputableFields(kind: IncidentKind): string[] {
   return [
     'title',
     'summary',
     'occurred.on',
     'occurred.until',
-    ...Object.keys(DETAIL_SPECS[kind]).map((k) => `details.${k}`),
+    ...Object.entries(kindSpec(kind).details).flatMap(([key, field]) => [
+      `details.${key}`,
+      ...(field.type === 'counts' ? field.of.map((category) => `details.${key}.${category}`) : []),
+    ]),
   ];
+}
+
+/** Registry ids that details name (`vetoedBy`), with their field paths: checked like mentions. */
+export function detailActorIds(
+  kind: IncidentKind,
+  details: Readonly<Record<string, unknown>> | undefined,
+): { readonly id: string; readonly field: string }[] {
+  if (!details) return [];
+  return Object.entries(kindSpec(kind).details).flatMap(([key, field]) => {
+    const value = details[key];
+    if (field.type !== 'actors' || !Array.isArray(value)) return [];
+    return value.flatMap((id, i) => (typeof id === 'string' ? [{ id, field: `details.${key}[${i}]` }] : []));
+  });
+}
+
+/** The free text of details that search indexes (a quote, a truce's terms, a resolution's number). */
+export function searchableDetails(kind: IncidentKind, details: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(kindSpec(kind).details).flatMap(([key, field]) => {
+    const value = details[key];
+    return field.type === 'text' && field.searchable === true && typeof value === 'string' ? [value] : [];
+  });
 }

@@ -6,7 +6,6 @@ import {
   Headers,
   Inject,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Res,
@@ -29,6 +28,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
 import { DomainValidationError, PreconditionRequiredError } from '../common/errors.js';
+import { UuidPipe } from '../common/ids.js';
 import { validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
 import type { WriteContext } from '../event-store/event-writer.js';
@@ -44,7 +44,7 @@ import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
 import { RecordIncidents } from './record-incident.command.js';
 
-const uuid = new ParseUUIDPipe({ version: 'all' });
+const uuid = new UuidPipe();
 
 interface RecordedView {
   id: string;

@@ -16,6 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { LowerCase, SLUG_MESSAGE } from '../common/ids.js';
 import { SLUG_PATTERN } from '../common/slug.js';
 import { IsPartialDate } from '../common/validation.js';
 import {
@@ -44,9 +45,10 @@ export class OccurredDto {
 class MentionDto {
   @ApiPropertyOptional({ description: 'a registry id (give id or name)', example: 'rafah-crossing' })
   @IsOptional()
+  @LowerCase()
   @IsString()
   @MaxLength(80)
-  @Matches(SLUG_PATTERN, { message: 'id must be a slug: lower-case ASCII words joined by -' })
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   id?: string;
 
   @ApiPropertyOptional({
@@ -110,6 +112,7 @@ export class RecordIncidentDto implements IncidentInput {
     description: 'chosen by the client; the server picks a UUIDv7 otherwise',
   })
   @IsOptional()
+  @LowerCase()
   @IsUUID('all')
   id?: string;
 

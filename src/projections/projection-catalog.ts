@@ -15,10 +15,15 @@ export interface CatalogRow {
 export class ProjectionCatalog {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  /** Creates the catalog table if this read store has none yet. */
+  static open(db: Database.Database): ProjectionCatalog {
     db.exec(`CREATE TABLE IF NOT EXISTS projections (
       name TEXT PRIMARY KEY, version INTEGER NOT NULL, generation INTEGER NOT NULL, checkpoint INTEGER NOT NULL,
       build_version INTEGER, build_generation INTEGER, build_checkpoint INTEGER) STRICT`);
+    return new ProjectionCatalog(db);
+  }
+
+  private constructor(private readonly db: Database.Database) {
     this.statements = {
       get: db.prepare<[string], CatalogRow>('SELECT * FROM projections WHERE name = ?'),
       insert: db.prepare<[string, number, number]>(
@@ -42,6 +47,16 @@ export class ProjectionCatalog {
     return this.statements.get.get(name);
   }
 
+  /** The projection's row, registering it (generation 1, position 0) on first sight. */
+  register(name: string, version: number): CatalogRow {
+    const known = this.get(name);
+    if (known) return known;
+    this.insert(name, version, 1);
+    const row = this.get(name);
+    if (!row) throw new Error(`cannot register projection ${name}`);
+    return row;
+  }
+
   insert(name: string, version: number, generation: number): void {
     this.statements.insert.run(name, version, generation);
   }
@@ -60,6 +75,13 @@ export class ProjectionCatalog {
 
   finishBuild(name: string): void {
     this.statements.finishBuild.run(name);
+  }
+
+  /** Drops shadow tables that no rebuild in progress claims: leftovers of an abandoned one. */
+  dropUnclaimedShadows(claimed: ReadonlySet<string>): void {
+    for (const table of this.shadowTables()) {
+      if (!claimed.has(table.replace(/__next$/, ''))) this.db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    }
   }
 
   /** Tables of this read store whose names end in `__next`: shadows of a rebuild. */

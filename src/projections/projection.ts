@@ -22,8 +22,6 @@ export interface Projection {
   init(db: Database.Database, names: TableNames): void;
   /** Applies one event; runs inside the runner's transaction, which also moves the checkpoint. */
   apply(event: RecordedEvent): void;
-  /** Deletes every row. */
-  truncate(): void;
 }
 
 /** Makes a fresh projection instance: one serves while another is rebuilt. */

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { slugify } from '../common/slug.js';
-import { SlugPipe } from '../common/slug.pipe.js';
+import { SlugPipe } from '../common/ids.js';
 import { DomainValidationError } from '../common/errors.js';
 import { Writer } from '../common/write-context.decorator.js';
 import { CONFIG, type Config } from '../config/config.js';

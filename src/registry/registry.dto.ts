@@ -16,12 +16,13 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { LowerCase, SLUG_MESSAGE } from '../common/ids.js';
 import { SLUG_PATTERN } from '../common/slug.js';
 import { FORMATS, type Format } from '../formats/negotiate.js';
 import { LIMITS } from '../incidents/incident.js';
 import { ACTOR_KINDS, type ActorKind, LOCATION_KINDS, type LocationKind } from './registry.events.js';
 
-const SLUG = { message: 'must be a slug: lower-case ASCII words joined by -' };
+const SLUG = { message: SLUG_MESSAGE };
 const SLUG_DOC = { pattern: SLUG_PATTERN.source, maxLength: 80 };
 
 export class CoordinatesDto {
@@ -45,6 +46,7 @@ export class RegisterActorDto {
     example: 'zhai-jun',
   })
   @IsOptional()
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)
@@ -68,6 +70,7 @@ export class RegisterLocationDto {
     example: 'rafah-crossing',
   })
   @IsOptional()
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)
@@ -89,6 +92,7 @@ export class RegisterLocationDto {
     example: 'gaza-strip',
   })
   @IsOptional()
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)
@@ -112,6 +116,7 @@ export class AliasDto {
 
 export class AffiliationDto {
   @ApiProperty({ ...SLUG_DOC, description: 'id of the actor this one is affiliated with', example: 'china' })
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)
@@ -124,6 +129,7 @@ export class MergeDto {
     description: 'id of the canonical actor the duplicate folds into',
     example: 'zhai-jun',
   })
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)
@@ -140,6 +146,7 @@ export class PlacementDto {
   })
   @IsDefined({ message: 'must be a location id or null' })
   @ValidateIf((_o, value) => value !== null)
+  @LowerCase()
   @IsString()
   @MaxLength(80)
   @Matches(SLUG_PATTERN, SLUG)

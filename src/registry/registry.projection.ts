@@ -16,14 +16,10 @@ export class RegistryProjection implements Projection {
   readonly version = 1;
   readonly tables = ['actors', 'locations', 'actor_affiliations', 'registry_names'];
   readonly eventTypes = REGISTRY_EVENT_TYPES;
-  private db: Database.Database | undefined;
-  private names: TableNames | undefined;
   private statements:
     Record<'actor' | 'location' | 'name' | 'affiliation' | 'merge' | 'place', Statement> | undefined;
 
   init(db: Database.Database, names: TableNames): void {
-    this.db = db;
-    this.names = names;
     const [actors, locations, affiliations, registryNames] = this.tables.map((t) => names.table(t)) as [
       string,
       string,
@@ -132,9 +128,5 @@ export class RegistryProjection implements Projection {
         return unknown;
       }
     }
-  }
-
-  truncate(): void {
-    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
   }
 }

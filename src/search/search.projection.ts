@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
-import type { IncidentFacts } from '../incidents/incident.js';
+import type { IncidentFacts, IncidentKind } from '../incidents/incident.js';
 import { addSource, applyCorrection } from '../incidents/incident.changes.js';
 import {
   INCIDENT_EVENT_TYPES,
@@ -9,19 +9,21 @@ import {
   KIND_OF_REPORT,
   type IncidentEvent,
 } from '../incidents/incident.events.js';
+import { searchableDetails } from '../incidents/incident.rules.js';
 import type { Projection, TableNames } from '../projections/projection.js';
 
 type Statement = Database.Statement;
 
 /**
- * Full text over incident titles, summaries and quotes (SQLite FTS5), with the facts the search
+ * Full text over incident titles, summaries, quotes and searchable details (SQLite FTS5), with the facts the search
  * filters on. Its own projection, so it can be rebuilt or re-tokenised without touching timelines.
  * Rows are keyed by the report's log position, which is also the FTS rowid; a correction or a new
  * source re-indexes the incident, a retraction takes it out of search as out of timelines.
  */
 export class SearchProjection implements Projection {
   readonly name = 'search';
-  readonly version = 1;
+  // 2: details' searchable texts (a truce's terms, a resolution's number) join the quotes column.
+  readonly version = 2;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
   readonly tables = ['incident_fts', 'incident_search'];
   private db: Database.Database | undefined;
@@ -105,7 +107,7 @@ export class SearchProjection implements Projection {
     if (!on) throw new Error(`incident ${facts.incidentId} has an invalid date ${facts.occurred.on}`);
     const until = facts.occurred.until === undefined ? undefined : parsePartialDate(facts.occurred.until);
     const quotes = [
-      typeof facts.details.quote === 'string' ? facts.details.quote : '',
+      ...searchableDetails(kind as IncidentKind, facts.details),
       ...facts.sources.map((s) => s.quote ?? ''),
     ]
       .filter((q) => q !== '')
@@ -121,9 +123,5 @@ export class SearchProjection implements Projection {
       JSON.stringify(facts),
     );
     this.statements.text.run(seq, facts.title, facts.summary ?? '', quotes);
-  }
-
-  truncate(): void {
-    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
   }
 }

@@ -36,8 +36,15 @@ export function reportedEntry(event: RecordedEvent & IncidentReported): Timeline
 }
 
 function valueAt(entry: TimelineEntry, path: string): unknown {
-  const [head, key] = path.split('.') as [string, string | undefined];
-  if (head === 'details' && key !== undefined) return entry.details[key] ?? null;
+  const [head, key, category] = path.split('.') as [string, string | undefined, string | undefined];
+  if (head === 'details' && key !== undefined) {
+    const value = entry.details[key];
+    // A count by category (`details.people.wounded`) is disputed on its own.
+    if (category === undefined) return value ?? null;
+    return typeof value === 'object' && value !== null
+      ? ((value as Record<string, unknown>)[category] ?? null)
+      : null;
+  }
   if (head === 'occurred') return key === 'until' ? entry.occurred.until : entry.occurred.on;
   if (head === 'title') return entry.title;
   if (head === 'summary') return entry.summary;

@@ -10,7 +10,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { SlugPipe } from '../common/slug.pipe.js';
+import { SlugPipe } from '../common/ids.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto, TimelineQueryDto } from './timeline-query.dto.js';

@@ -153,10 +153,6 @@ export class TimelinesProjection implements Projection {
       );
     }
   }
-
-  truncate(): void {
-    for (const base of this.tables) this.db?.exec(`DELETE FROM ${this.names?.table(base) ?? base}`);
-  }
 }
 
 /** Roles per participant as ',envoy,participant,' so a role filter is one `instr`. */

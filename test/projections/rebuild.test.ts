@@ -28,9 +28,6 @@ class Labelled implements Projection {
   apply(event: RecordedEvent): void {
     this.insert?.run(Number(event.position), `v${this.version}`);
   }
-  truncate(): void {
-    return undefined;
-  }
 }
 
 const event = (): NewEvent => newEvent('Counted', {});

@@ -75,9 +75,6 @@ class CountingProjection implements Projection {
   apply(event: RecordedEvent): void {
     this.insert?.run(Number(event.position));
   }
-  truncate(): void {
-    return undefined;
-  }
 }
 
 const event = (): NewEvent => newEvent('Counted', {});
@@ -138,7 +135,6 @@ describe('the projection runner when the store goes away', () => {
       apply: (e) => {
         if (e.position === 3n) throw new Error('cannot handle this one');
       },
-      truncate: () => undefined,
     };
     const runner = new ProjectionRunner(store, readStore, [() => failing]);
     for (let i = 0; i < 4; i++)

@@ -1,4 +1,6 @@
-import { formatPartialDate, mentions, sources, timelineQuery } from '../../web/src/api.js';
+import { endOf, formatPartialDate, KINDS, timelineQuery } from '../../web/src/api.js';
+import { isoWeekDays, readFlows } from '../../web/src/flows-data.js';
+import { parseHash, toHash, withSubject } from '../../web/src/url-state.js';
 
 describe('the page’s request building', () => {
   it('turns filters into timeline query parameters, with include per subject', () => {
@@ -32,7 +34,7 @@ describe('the page’s request building', () => {
   });
 
   it('sends no kind filter when every kind is ticked', () => {
-    const all = ['envoy_tour', 'talks', 'crossing_opening', 'crossing_closure', 'aid_delivery', 'statement'];
+    const all = [...KINDS];
     const query = new URLSearchParams(
       timelineQuery({ kind: 'actor' }, { kinds: all, include: false, includeRetracted: false }),
     );
@@ -40,25 +42,96 @@ describe('the page’s request building', () => {
     expect(query.has('include')).toBe(false);
   });
 
-  it('reads mentions and sources from the editor’s lines', () => {
-    expect(mentions('zhai-jun | speaker\n\n Egyptian Red Crescent | provider ')).toEqual([
-      { id: 'zhai-jun', role: 'speaker' },
-      { name: 'Egyptian Red Crescent', role: 'provider' },
-    ]);
-    expect(sources('Reference article | https://example.org/a | 2023-11-06 | Envoy in Gaza\nWire')).toEqual([
-      {
-        publisher: 'Reference article',
-        url: 'https://example.org/a',
-        publishedOn: '2023-11-06',
-        title: 'Envoy in Gaza',
-      },
-      { publisher: 'Wire' },
-    ]);
-  });
-
   it('shows dates at their precision', () => {
     expect(formatPartialDate('2023-11-06')).toBe('6 November 2023');
     expect(formatPartialDate('2023-11')).toBe('November 2023');
     expect(formatPartialDate('2023')).toBe('2023');
+  });
+
+  it('takes "as of" at any precision, as of the end of the period', () => {
+    expect(endOf('2023')).toBe('2023-12-31T23:59:59.999Z');
+    expect(endOf('2024-02')).toBe('2024-02-29T23:59:59.999Z');
+    expect(endOf('2023-11-07')).toBe('2023-11-07T23:59:59.999Z');
+  });
+});
+
+describe('the page’s address', () => {
+  it('round-trips a filtered view through the hash', () => {
+    const hash =
+      '#location/rafah-crossing?view=aid-flows&from=2023-10&to=2023-11-15&kind=aid_delivery,evacuation&include=1&granularity=week';
+    const state = parseHash(hash);
+    expect(state).toEqual({
+      subject: { kind: 'location', id: 'rafah-crossing' },
+      view: 'aid-flows',
+      from: '2023-10',
+      to: '2023-11-15',
+      kinds: ['aid_delivery', 'evacuation'],
+      include: true,
+      includeRetracted: false,
+      granularity: 'week',
+    });
+    expect(toHash(state)).toBe(hash);
+  });
+
+  it('ignores what it does not know, and keeps aid flows to locations', () => {
+    expect(parseHash('#actor/zhai-jun?view=aid-flows&kind=nonsense,talks').view).toBe('list');
+    expect(parseHash('#actor/zhai-jun?view=aid-flows&kind=nonsense,talks').kinds).toEqual(['talks']);
+    expect(parseHash('').subject).toBeNull();
+    expect(toHash(parseHash('#actor/zhai-jun?kind=' + KINDS.join(',')))).toBe('#actor/zhai-jun');
+  });
+
+  it('drops dates, role and widening when the subject changes; keeps the view and kinds', () => {
+    const state = parseHash(
+      '#location/gaza-strip?view=compact&from=2023-11&asOf=2023-12&since=2023-11-20&role=site&include=1&kind=talks',
+    );
+    expect(toHash(withSubject(state, { kind: 'actor', id: 'china' }))).toBe(
+      '#actor/china?view=compact&kind=talks',
+    );
+    expect(
+      withSubject(parseHash('#location/rafah-crossing?view=aid-flows'), { kind: 'actor', id: 'un' }).view,
+    ).toBe('list');
+  });
+});
+
+describe('the aid-flows answer as the page reads it', () => {
+  it('keeps an unreported figure apart from zero, and the claims on a disputed one', () => {
+    const flows = readFlows({
+      location: { id: 'rafah-crossing', name: 'Rafah crossing' },
+      granularity: 'day',
+      flows: [
+        {
+          crossing: { id: 'rafah-crossing', name: 'Rafah crossing' },
+          period: '2023-11-02',
+          deliveries: 2,
+          trucks: null,
+          unreported: { trucks: 2 },
+        },
+        {
+          crossing: null,
+          period: '2023-11-04',
+          deliveries: 1,
+          trucks: 0,
+          claims: [{ field: 'trucks', claimedValue: 3 }],
+        },
+      ],
+      undated: 3,
+    });
+    expect(
+      flows.rows.map((r) => [r.period, r.trucks, r.trucksUnreported, r.claims.length, r.crossing]),
+    ).toEqual([
+      ['2023-11-02', null, 2, 0, 'Rafah crossing'],
+      ['2023-11-04', 0, 0, 1, 'no crossing named'],
+    ]);
+    expect(flows.undated).toBe(3);
+  });
+
+  it('gives an ISO week its first and last day when the answer does not', () => {
+    expect(isoWeekDays('2023-W45')).toEqual({ firstDay: '2023-11-06', lastDay: '2023-11-12' });
+    expect(isoWeekDays('2021-W01')).toEqual({ firstDay: '2021-01-04', lastDay: '2021-01-10' });
+    const flows = readFlows({
+      granularity: 'week',
+      flows: [{ period: '2023-W01', trucks: 4, deliveries: 1 }],
+    });
+    expect(flows.rows[0]).toMatchObject({ firstDay: '2023-01-02', lastDay: '2023-01-08' });
   });
 });

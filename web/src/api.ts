@@ -1,9 +1,18 @@
 /** Talks to the Dateline API of the page's own origin: relative URLs only. */
 
-// The page speaks the API's vocabulary: one list, kept with the domain.
-import { ACTOR_ROLES, INCIDENT_KINDS as KINDS, LOCATION_ROLES } from '../../src/incidents/incident.js';
+// The page speaks the API's vocabulary: one table, kept with the domain.
+import { parsePartialDate } from '../../src/common/partial-date.js';
+import {
+  ACTOR_ROLES,
+  INCIDENT_KINDS as KINDS,
+  type IncidentKind,
+  KINDS as KIND_TABLE,
+  LOCATION_ROLES,
+  words,
+} from '../../src/incidents/incident.js';
 
-export { ACTOR_ROLES, KINDS, LOCATION_ROLES };
+export { ACTOR_ROLES, KIND_TABLE, KINDS, LOCATION_ROLES, parsePartialDate, words };
+export type { IncidentKind };
 
 export type SubjectKind = 'actor' | 'location';
 
@@ -16,9 +25,9 @@ export interface Subject {
 export interface RegistryItem {
   readonly id: string;
   readonly name: string;
-  readonly kind: string;
+  readonly kind: string | null;
   readonly aliases?: readonly string[];
-  readonly matched?: string;
+  readonly matched?: string | null;
 }
 
 export interface Source {
@@ -35,6 +44,14 @@ export interface Participant {
   readonly role: string;
 }
 
+export interface Dispute {
+  readonly field: string;
+  readonly recordedValue: unknown;
+  readonly claimedValue: unknown;
+  readonly source: Source;
+  readonly note: string | null;
+}
+
 export interface Entry {
   readonly incidentId: string;
   readonly kind: string;
@@ -45,13 +62,7 @@ export interface Entry {
   readonly locations: readonly Participant[];
   readonly details: Record<string, unknown>;
   readonly sources: readonly Source[];
-  readonly disputes: readonly {
-    readonly field: string;
-    readonly recordedValue: unknown;
-    readonly claimedValue: unknown;
-    readonly source: Source;
-    readonly note: string | null;
-  }[];
+  readonly disputes: readonly Dispute[];
   readonly revision: number;
   readonly recordedAt: string;
   readonly correctedAt: string | null;
@@ -73,6 +84,13 @@ export interface FieldError {
   readonly message: string;
 }
 
+/** A note the API adds to a successful write: a name that only nearly matched a known one. */
+export interface Warning {
+  readonly field?: string;
+  readonly message: string;
+  readonly suggestions?: readonly { readonly id: string; readonly name?: string }[];
+}
+
 export interface Problem {
   readonly title?: string;
   readonly detail?: string;
@@ -87,13 +105,18 @@ export interface Filters {
   readonly role?: string;
   readonly include: boolean;
   readonly includeRetracted: boolean;
-  /** A calendar day: the timeline as known at the end of it (UTC). */
+  /** A date at any precision: the timeline as known at the end of it (UTC). */
   readonly asOf?: string;
 }
 
 /** The API path of a subject's timeline. */
 export function timelinePath(subject: Pick<Subject, 'kind' | 'id'>): string {
   return `/v1/${subject.kind === 'actor' ? 'actors' : 'locations'}/${encodeURIComponent(subject.id)}/timeline`;
+}
+
+/** The end of the last day a date covers, as an instant: "as of November 2023" is as of 30 November. */
+export function endOf(date: string): string {
+  return `${parsePartialDate(date)?.lastDay ?? date}T23:59:59.999Z`;
 }
 
 /** The query string of a timeline request; `format` picks an export format. */
@@ -106,7 +129,7 @@ export function timelineQuery(subject: Pick<Subject, 'kind'>, filters: Filters, 
   if (filters.role) query.set('role', filters.role);
   if (filters.include) query.set('include', subject.kind === 'actor' ? 'affiliates' : 'descendants');
   if (filters.includeRetracted) query.set('includeRetracted', 'true');
-  if (filters.asOf) query.set('asOf', `${filters.asOf}T23:59:59.999Z`);
+  if (filters.asOf) query.set('asOf', endOf(filters.asOf));
   query.set('limit', '500');
   if (format !== undefined) query.set('format', format);
   return query.toString();
@@ -161,54 +184,68 @@ export async function postJson<T>(
   return { body: parsed as T, status: response.status, etag: response.headers.get('etag') };
 }
 
-/** Lines of `a | b | c` into trimmed cells; blank lines dropped. */
-export function cells(text: string): string[][] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => line.split('|').map((cell) => cell.trim()));
-}
-
-/** A mention `name or id | role`: an existing slug is sent as an id, anything else as a name. */
-export function mentions(text: string): { id?: string; name?: string; role: string }[] {
-  return cells(text).map(([who = '', role = '']) =>
-    /^[a-z0-9]+(-[a-z0-9]+)*$/.test(who) ? { id: who, role } : { name: who, role },
+/** Registry search for one kind of subject: what the search-as-you-type boxes ask. */
+export async function searchRegistry(kind: SubjectKind, q: string, limit = 8): Promise<RegistryItem[]> {
+  const query = new URLSearchParams({ q, limit: String(limit) }).toString();
+  const answer = await getJson<{ items: RegistryItem[] }>(
+    `/v1/${kind === 'actor' ? 'actors' : 'locations'}?${query}`,
   );
+  return answer.body.items;
 }
 
-export function sources(text: string): Source[] {
-  return cells(text).map(([publisher = '', url = '', publishedOn = '', title = '']) => ({
-    publisher,
-    ...(url ? { url } : {}),
-    ...(publishedOn ? { publishedOn } : {}),
-    ...(title ? { title } : {}),
-  }));
-}
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** A date as precise as it was reported: 2023-11-06, November 2023, 2023. */
 export function formatPartialDate(on: string): string {
   const [year, month, day] = on.split('-');
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
   if (month === undefined) return year ?? on;
-  const monthName = months[Number(month) - 1] ?? month;
+  const monthName = MONTHS[Number(month) - 1] ?? month;
   if (day === undefined) return `${monthName} ${year ?? ''}`;
   return `${Number(day)} ${monthName} ${year ?? ''}`;
 }
 
+/** A short date for dense lists: 6 Nov 2023, Nov 2023, 2023. */
+export function shortPartialDate(on: string): string {
+  const [year, month, day] = on.split('-');
+  if (month === undefined) return year ?? on;
+  const monthName = (MONTHS[Number(month) - 1] ?? month).slice(0, 3);
+  return day === undefined ? `${monthName} ${year ?? ''}` : `${Number(day)} ${monthName} ${year ?? ''}`;
+}
+
+/** A span for dense lists: the first date loses the year it shares with the last (24 Nov – 1 Dec 2023). */
+export function shortSpan(on: string, until: string | null): string {
+  if (until === null) return shortPartialDate(on);
+  const first = shortPartialDate(on);
+  const last = shortPartialDate(until);
+  const year = on.slice(0, 4);
+  return until.startsWith(year) && first.endsWith(` ${year}`) && on.length > 4
+    ? `${first.slice(0, -5)} – ${last}`
+    : `${first} – ${last}`;
+}
+
 export function humanKind(kind: string): string {
-  return kind.replace(/_/g, ' ');
+  return words(kind);
+}
+
+/** Names compared as a person would: case, accents and punctuation aside. */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }

@@ -1,0 +1,52 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AppendResult, EventStore, NewEvent } from '../../src/event-store/event-store.js';
+import { EventWriter, systemContext } from '../../src/event-store/event-writer.js';
+
+/**
+ * A store whose appends land whenever their round trip ends, as concurrent calls to a remote
+ * store do: positions follow completion, not call order.
+ */
+function remoteLikeStore(): { store: EventStore; log: string[] } {
+  const log: string[] = [];
+  const append = async (stream: string, _events: readonly NewEvent[]): Promise<AppendResult> => {
+    await delay(Math.floor(Math.random() * 5));
+    log.push(stream);
+    return { nextRevision: 0n, position: BigInt(log.length) };
+  };
+  return { store: { append } as unknown as EventStore, log };
+}
+
+describe('EventWriter.appendInOrder', () => {
+  it('keeps list order on a store whose concurrent appends may land in any order', async () => {
+    const { store, log } = remoteLikeStore();
+    const writer = new EventWriter(store);
+    const streams = Array.from({ length: 30 }, (_, i) => `incident-${i}`);
+    const results = await writer.appendInOrder(
+      streams.map((stream) => ({ stream, events: [{ type: 'T', data: {} }], expectedRevision: 'no_stream' })),
+      systemContext('test'),
+    );
+    expect(log).toEqual(streams);
+    expect(results.map((r) => r.status)).toEqual(streams.map(() => 'fulfilled'));
+  });
+
+  it('settles every write alone: one refused append does not stop the others', async () => {
+    let calls = 0;
+    const store = {
+      append: (stream: string) => {
+        calls += 1;
+        return stream === 'incident-1'
+          ? Promise.reject(new Error('refused'))
+          : Promise.resolve({ nextRevision: 0n, position: BigInt(calls) });
+      },
+    } as unknown as EventStore;
+    const results = await new EventWriter(store).appendInOrder(
+      [0, 1, 2].map((i) => ({
+        stream: `incident-${i}`,
+        events: [{ type: 'T', data: {} }],
+        expectedRevision: 'no_stream',
+      })),
+      systemContext('test'),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+});
