@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +8,9 @@ import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
 import { tempDir } from '../support/app.js';
 import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
+
+// The adapter's warnings (drops, replaced clients) are what these tests provoke: keep the output readable.
+Logger.overrideLogger(false);
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** Exported with positions and revisions. */

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   AppendOutcomeUnknownError,
@@ -12,6 +13,9 @@ import {
 import { newEvent } from '../support/events.js';
 import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
 import { until } from '../support/wait.js';
+
+// The adapter's warnings (drops, replaced clients) are what these tests provoke: keep the output readable.
+Logger.overrideLogger(false);
 
 /** Short deadlines, so a test of "no answer" is over in well under a second. */
 const FAST: KurrentDbEventStoreOptions = {

@@ -6,11 +6,10 @@ import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestCont
 import { importLog } from '../../src/cli/log-file.js';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
 import { tempDir } from '../support/app.js';
+import { KURRENTDB_IMAGE } from '../support/kurrentdb-image.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { KURRENTDB_UNSUPPORTED } from './kurrentdb-unsupported.js';
 
-/** The version the adapter was checked against; docker-compose.yml pins the same. */
-export const KURRENTDB_IMAGE = 'kurrentplatform/kurrentdb:26.0.2';
 const IMAGE = KURRENTDB_IMAGE;
 const PROBE_TIMEOUT_MS = 5000;
 

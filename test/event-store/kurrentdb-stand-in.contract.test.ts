@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
 import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 import { KURRENTDB_UNSUPPORTED } from './kurrentdb-unsupported.js';
+
+// The adapter's warnings (drops, replaced clients) are what these tests provoke: keep the output readable.
+Logger.overrideLogger(false);
 
 /**
  * The KurrentDB adapter through the real client (its gRPC path and its native read bridge) against the

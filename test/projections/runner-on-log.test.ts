@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
 import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
 import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
 import { describeRunnerOnLog } from './runner-on-log.contract.js';
+
+// The adapter's warnings (drops, replaced clients) are what these tests provoke: keep the output readable.
+Logger.overrideLogger(false);
 
 describeRunnerOnLog('SQLite', {
   create: () => {
