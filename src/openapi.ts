@@ -29,7 +29,38 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     }
   }
   describeDetails(document);
+  describeAliasPaths(document);
   return document;
+}
+
+/**
+ * Every GET under `/v1/actors/{id}` and `/v1/locations/{id}` takes any name the entry answers to
+ * (see registry/alias-path.interceptor.ts): the parameter and the answer's header say so.
+ */
+function describeAliasPaths(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!/^\/v1\/(actors|locations)\/\{id\}/.test(path) || !item.get) continue;
+    for (const parameter of item.get.parameters ?? []) {
+      if ('name' in parameter && parameter.name === 'id' && parameter.in === 'path') {
+        parameter.description =
+          'the id, or any name or alias the entry answers to, in slug form (case ignored): "blinken" answers ' +
+          'for antony-blinken' +
+          (path.includes('/timeline') && path.startsWith('/v1/actors')
+            ? '; a merged actor’s id for its canonical actor'
+            : '');
+      }
+    }
+    for (const [status, response] of Object.entries(item.get.responses)) {
+      if (!status.startsWith('2') || response === undefined || !('description' in response)) continue;
+      response.headers = {
+        ...response.headers,
+        'Content-Location': {
+          description: 'the canonical URL, when the request named the entry by an alias (or a merged id)',
+          schema: { type: 'string' },
+        },
+      };
+    }
+  }
 }
 
 /**

@@ -1,3 +1,6 @@
+import { check } from '@placemarkio/check-geojson';
+import { parse } from 'csv-parse/sync';
+import ICAL from 'ical.js';
 import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { NEW_KINDS } from './support/kinds.js';
 
@@ -171,5 +174,53 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
     expect(document.components.schemas.RecordIncidentDto.properties.kind.enum).toEqual(
       expect.arrayContaining(['ceasefire', 'release', 'resolution', 'evacuation']),
     );
+  });
+
+  it('comes out whole in every export: CSV, NDJSON, TimelineJS, GeoJSON, iCalendar', async () => {
+    const kinds = 'kind=ceasefire,release,resolution,evacuation';
+    const all = await getJson(`${url}/v1/incidents?${kinds}&limit=50`);
+    const ids = new Set(all.body.entries.map((e: { incidentId: string }) => e.incidentId));
+    expect(ids.size).toBeGreaterThanOrEqual(4);
+    const text = async (path: string): Promise<string> => {
+      const response = await fetch(`${url}${path}`);
+      expect([path, response.status]).toEqual([path, 200]);
+      return response.text();
+    };
+    const base = `/v1/locations/rafah-crossing/timeline?${kinds}`;
+
+    const csv: Record<string, string>[] = parse(await text(`${base}&format=csv`), {
+      columns: true,
+      bom: true,
+    });
+    const evacuation = csv.find((row) => row['kind'] === 'evacuation');
+    expect(JSON.parse(evacuation?.['details'] ?? '{}')).toEqual({
+      people: { wounded: 76, foreign_nationals: 335, patients: 12 },
+    });
+    expect(csv.map((row) => row['kind']).sort()).toEqual(['evacuation', 'release']);
+
+    const ndjson = (await text(`${base}&format=ndjson`))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { kind: string; details: unknown });
+    expect(ndjson.find((e) => e.kind === 'release')?.details).toEqual({ people: { hostages: 24 } });
+
+    const timelinejs = JSON.parse(await text(`${base}&format=timelinejs`)) as { events: { group: string }[] };
+    expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['evacuation', 'release']);
+
+    const geojson = check(await text(`${base}&format=geojson`));
+    expect(
+      geojson.features
+        .map((f: { properties: Record<string, unknown> | null }) => f.properties?.['kind'])
+        .sort(),
+    ).toEqual(['evacuation', 'release']);
+
+    const calendar = new ICAL.Component(
+      ICAL.parse(await text(`/v1/locations/gaza-strip/timeline?${kinds}&format=ics`)),
+    );
+    const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const truce = events.find((e) => e.summary === 'Humanitarian pause in Gaza begins');
+    // The truce spans 24 November to 1 December: an all-day event ending the day after.
+    expect(truce?.startDate.toString()).toBe('2023-11-24');
+    expect(truce?.endDate.toString()).toBe('2023-12-02');
   });
 });

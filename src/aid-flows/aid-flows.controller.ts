@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { SlugPipe } from '../common/ids.js';
+import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { IsPartialDate } from '../common/validation.js';
 import { type AidFlows, AidFlowsReader, type Granularity } from './aid-flows.reader.js';
 
@@ -59,6 +60,7 @@ export class AidFlowsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id/aid-flows')
+  @AliasPath('location')
   @ApiOperation({
     summary: 'Trucks, tonnes and cargo per crossing per day (or ISO week), with openings and closures',
   })

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { escape as icalEscape, ICalCalendarMethod } from 'ical-generator';
 import { parsePartialDate } from '../common/partial-date.js';
 import type { Source } from '../incidents/incident.js';
 import type { Coordinates } from '../registry/registry.events.js';
@@ -49,11 +49,37 @@ export const ENTRY_CSV_COLUMNS = [
 ] as const;
 
 /**
- * Free text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe: an export opened in Excel or LibreOffice must not execute what a source wrote.
+ * Blanks a spreadsheet skips before it looks for a formula: white space (line breaks included),
+ * control and format characters (zero-width space, byte-order mark) and every Unicode separator.
+ */
+const LEADING_BLANKS = /^[\p{White_Space}\p{Cc}\p{Cf}\p{Z}]+/u;
+
+/**
+ * Characters that start a formula once a spreadsheet has normalised the text: `=`, `+`, `-`, `@`,
+ * and U+2212 MINUS SIGN, which NFKC keeps but LibreOffice reads as a minus.
+ */
+const FORMULA_START = /^[=+\-@\u2212]/;
+
+/**
+ * A cell a spreadsheet would run as a formula gets a leading apostrophe, which Excel, LibreOffice
+ * and Google Sheets all read as "this is text". The test is on the text as the spreadsheet sees
+ * it: leading blanks trimmed and compatibility forms folded (NFKC turns the full-width `＝` and
+ * the small `﹢` into `=` and `+`). A leading tab, CR or LF is defused on its own. Applied to every
+ * string cell of every CSV in one place (`csv` below), so no column can be forgotten.
  */
 export function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  if (/^[\t\r\n]/.test(text)) return `'${text}`;
+  const first = text.normalize('NFKC').replace(LEADING_BLANKS, '');
+  return FORMULA_START.test(first) ? `'${text}` : text;
+}
+
+/** Every CSV Dateline writes: a header row, booleans as words, every string cell spreadsheet-safe. */
+function csv(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  return stringify(rows as Record<string, unknown>[], {
+    header: true,
+    columns: [...columns],
+    cast: { boolean: (v) => String(v), string: spreadsheetSafe },
+  });
 }
 
 const participants = (list: readonly { id: string; role: string }[]): string =>
@@ -82,12 +108,12 @@ function entryCsv(page: EntryPage): string {
       precision: e.occurred.precision,
       firstDay,
       lastDay,
-      title: spreadsheetSafe(e.title),
-      summary: spreadsheetSafe(e.summary ?? ''),
+      title: e.title,
+      summary: e.summary ?? '',
       actors: participants(e.actors),
       locations: participants(e.locations),
       matchedThrough: (e.matchedThrough ?? []).map((m) => `${m.id} (${m.relation})`).join('; '),
-      sources: spreadsheetSafe(e.sources.map(sourceLine).join(' | ')),
+      sources: e.sources.map(sourceLine).join(' | '),
       sourceUrls: e.sources.flatMap((s) => (s.url === undefined ? [] : [s.url])).join(' '),
       details: JSON.stringify(e.details),
       revision: e.revision,
@@ -97,11 +123,7 @@ function entryCsv(page: EntryPage): string {
     };
     return row;
   });
-  return stringify(rows, {
-    header: true,
-    columns: [...ENTRY_CSV_COLUMNS],
-    cast: { boolean: (v) => String(v) },
-  });
+  return csv(rows, ENTRY_CSV_COLUMNS);
 }
 
 interface TimelineJsDate {
@@ -122,33 +144,74 @@ function timelineJsDate(text: string): TimelineJsDate | undefined {
   };
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * Text as TimelineJS HTML, for every string of the export, once. TimelineJS passes headlines,
+ * text and credits through DOMPurify, which re-serialises them (so `&#39;` comes back as `'`), and
+ * then runs its autolinker over text and credits, which builds `<a href='…' onclick='…'>` by
+ * concatenation. Its `www.` pattern runs on to the next blank, quotes included: an apostrophe
+ * there ends the attribute. So the five HTML characters are escaped, and each place the
+ * autolinker starts from (`www.`, `://`, `x@y`) gets a `<wbr>` (a line-break opportunity:
+ * invisible, kept by DOMPurify) that its patterns cannot match across: it then finds nothing to
+ * rewrite. Sources get their links from Dateline (`timelineJsUrl`).
+ */
+export function timelineJsHtml(text: string): string {
+  return text
+    .replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch)
+    .replace(/w{3}(?=\.)|:(?=\/\/)/gi, '$&<wbr>')
+    .replace(/@/g, '<wbr>@');
+}
+
+/**
+ * A source URL for an attribute or a media slot: http(s) without credentials, in its WHATWG
+ * serialisation (quotes and angle brackets percent-encoded), with `'` percent-encoded too and,
+ * after the host, whatever the autolinker would start from (`www.`, `://`, `@`): `%77ww.`, `%3A//`
+ * and `%40` read the same to a web server, and the autolinker finds nothing in the attribute.
+ */
+function timelineJsUrl(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (!['https:', 'http:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '') {
+    return undefined;
+  }
+  const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`
+    .replace(/w(?=ww\.)/gi, (w) => (w === 'w' ? '%77' : '%57'))
+    .replace(/:(?=\/\/)/g, '%3A')
+    .replace(/@/g, '%40');
+  return `${parsed.origin}${rest}`.replace(/'/g, '%27');
+}
 
 /** Knight Lab TimelineJS JSON: one slide per entry, grouped by kind, sources credited. */
 function timelineJs(page: EntryPage): unknown {
   return {
     ...(page.subject
-      ? { title: { text: { headline: escapeHtml(page.subject.name), text: 'Timeline from Dateline' } } }
+      ? { title: { text: { headline: timelineJsHtml(page.subject.name), text: 'Timeline from Dateline' } } }
       : {}),
     events: page.entries.map((e) => {
       const credit = e.sources.map(sourceLine).join('; ');
-      const url = e.sources.find((s) => s.url !== undefined)?.url;
+      const url = timelineJsUrl(e.sources.find((s) => s.url !== undefined)?.url);
       const until = e.occurred.until === null ? undefined : timelineJsDate(e.occurred.until);
       return {
         unique_id: e.incidentId,
         start_date: timelineJsDate(e.occurred.on),
         ...(until ? { end_date: until } : {}),
         text: {
-          headline: escapeHtml(e.title),
+          headline: timelineJsHtml(e.title),
           text: [
-            e.summary === null ? '' : `<p>${escapeHtml(e.summary)}</p>`,
-            `<p>Sources: ${escapeHtml(credit)}</p>`,
+            e.summary === null ? '' : `<p>${timelineJsHtml(e.summary)}</p>`,
+            `<p>Sources: ${timelineJsHtml(credit)}</p>`,
           ].join(''),
         },
         group: e.kind,
         // TimelineJS shows sources as the media credit; a media slot needs a URL to point at.
-        ...(url === undefined ? {} : { media: { url, credit: escapeHtml(credit) } }),
+        ...(url === undefined ? {} : { media: { url, credit: timelineJsHtml(credit) } }),
       };
     }),
   };
@@ -200,10 +263,18 @@ function geoJson(page: EntryPage, coordinates: ReadonlyMap<string, Coordinates>)
 
 const utcDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 
+/**
+ * Text for a calendar-level property. ical-generator escapes what it writes inside events but
+ * writes the calendar's own properties (NAME, X-WR-CALNAME, X-WR-CALDESC, URL, …) as given, so a
+ * line break in a name would start properties, or whole events, of its own. Every calendar-level
+ * text goes through here, escaped once by the library's own rules (RFC 5545 TEXT).
+ */
+const calendarText = (text: string): string => icalEscape(text, false);
+
 /** iCalendar: all-day events spanning the days a report covers (a month-precise date spans the month). */
 function ics(page: EntryPage): string {
   const calendar = ical({
-    name: page.subject ? `${page.subject.name} — Dateline` : 'Dateline',
+    name: calendarText(page.subject ? `${page.subject.name} — Dateline` : 'Dateline'),
     prodId: { company: 'Dateline', product: 'timeline', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
   });
@@ -289,20 +360,20 @@ export function renderRecords(
       const location = 'parentId' in item ? item : undefined;
       return {
         id: item.id,
-        name: spreadsheetSafe(item.name),
+        name: item.name,
         kind: item.kind ?? '',
         provisional: String(item.provisional),
-        aliases: spreadsheetSafe(item.aliases.join('; ')),
+        aliases: item.aliases.join('; '),
         affiliatedWith: actor?.affiliatedWith.join('; ') ?? '',
         mergedFrom: actor?.mergedFrom.join('; ') ?? '',
         parentId: location?.parentId ?? '',
         lat: location?.coordinates?.lat ?? '',
         lon: location?.coordinates?.lon ?? '',
-        matched: spreadsheetSafe(item.matched ?? ''),
+        matched: item.matched ?? '',
       };
     });
     return {
-      body: stringify(rows, { header: true, columns: [...REGISTRY_CSV_COLUMNS] }),
+      body: csv(rows, REGISTRY_CSV_COLUMNS),
       contentType: 'text/csv; charset=utf-8; header=present',
     };
   }

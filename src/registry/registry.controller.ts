@@ -15,6 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { slugify } from '../common/slug.js';
 import { SlugPipe } from '../common/ids.js';
+import { AliasPath } from './alias-path.interceptor.js';
 import { DomainValidationError } from '../common/errors.js';
 import { Writer } from '../common/write-context.decorator.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -257,6 +258,7 @@ export class RegistryController {
   }
 
   @Get('actors/:id')
+  @AliasPath('actor')
   @ApiOperation({ summary: 'An actor with its aliases, affiliations and merges' })
   @slugParam('actor')
   @ApiOkResponse({ type: RegistryRecordDto })
@@ -266,6 +268,7 @@ export class RegistryController {
   }
 
   @Get('locations/:id')
+  @AliasPath('location')
   @ApiOperation({ summary: 'A location with its aliases, parent and coordinates' })
   @slugParam('location')
   @ApiOkResponse({ type: RegistryRecordDto })

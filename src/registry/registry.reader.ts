@@ -116,6 +116,17 @@ export class RegistryReader {
     return row?.id;
   }
 
+  /**
+   * The entry a reference names, as URLs and query parameters use one: an id first, then the name
+   * or alias whose normalised key it is ("blinken" → antony-blinken). With `followMerges`, a merged
+   * actor's id gives its canonical actor. Undefined when nothing answers to it.
+   */
+  reference(kind: RegistryKind, ref: string, followMerges = false): string | undefined {
+    const known = kind === 'actor' ? this.actor(ref)?.canonical_id : this.location(ref)?.location_id;
+    if (known !== undefined) return followMerges || kind === 'location' ? known : ref;
+    return this.byName(kind, nameKey(ref));
+  }
+
   /** Canonical entries other than `id` that already answer to a normalised name. */
   othersNamed(kind: RegistryKind, key: string, id: string): string[] {
     const sql =

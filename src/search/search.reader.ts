@@ -64,12 +64,14 @@ export class SearchReader {
       where.push(`s.kind IN (${query.kinds.map(() => '?').join(', ')})`);
       params.push(...query.kinds);
     }
-    // An actor matches with its merged duplicates; a location with every location under it.
-    for (const [column, subject, id] of [
+    // An actor matches with its merged duplicates; a location with every location under it. Either
+    // may be named by an alias, as in URLs.
+    for (const [column, subject, ref] of [
       ['actors', 'actor', query.actor],
       ['locations', 'location', query.location],
     ] as const) {
-      if (id === undefined) continue;
+      if (ref === undefined) continue;
+      const id = this.registry.reference(subject, ref, true) ?? ref;
       const ids = [
         ...this.registry.expand(subject, id, subject === 'location' ? 'descendants' : undefined).ids.keys(),
       ];

@@ -95,6 +95,15 @@ export class TimelineQueryDto extends AsOfQueryDto {
 
 /** Query parameters of the changes feed of a timeline. */
 export class ChangesQueryDto {
+  @ApiPropertyOptional({
+    description: 'also show the content of incidents retracted since (otherwise their entry is null)',
+    example: false,
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeRetracted?: boolean;
+
   @ApiProperty({
     description: 'an ISO 8601 instant: changes recorded after it',
     example: '2023-11-06T00:00:00Z',

@@ -25,6 +25,7 @@ export class GetTimelineChanges extends Query<ChangesPage> {
     readonly since: string,
     readonly limit: number,
     readonly cursor?: string,
+    readonly includeRetracted = false,
   ) {
     super();
   }
@@ -54,7 +55,14 @@ export class GetTimelineChangesHandler implements IQueryHandler<GetTimelineChang
 
   execute(query: GetTimelineChanges): Promise<ChangesPage> {
     return Promise.resolve(
-      this.reader.changes(query.subject, query.id, query.since, query.limit, query.cursor),
+      this.reader.changes(
+        query.subject,
+        query.id,
+        query.since,
+        query.limit,
+        query.cursor,
+        query.includeRetracted,
+      ),
     );
   }
 }

@@ -39,8 +39,11 @@ export interface TimelineChange {
   readonly change: ChangeKind;
   readonly revision: number;
   readonly recordedAt: string;
-  /** The entry as it stood right after this change. */
-  readonly entry: TimelineEntry;
+  /**
+   * The entry as it stood right after this change; null when the incident has been retracted since
+   * (its content leaves the feed as it leaves every view) unless retracted entries were asked for.
+   */
+  readonly entry: TimelineEntry | null;
 }
 
 export interface ChangesPage {
@@ -180,8 +183,19 @@ export class TimelineReader {
       .slice(0, filter.limit + 1);
   }
 
-  /** Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. */
-  changes(subject: Subject, id: string, since: string, limit: number, cursor?: string): ChangesPage {
+  /**
+   * Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. Every
+   * change of an incident retracted by now keeps its row (a follower learns it is gone) but not its
+   * content, unless `includeRetracted`.
+   */
+  changes(
+    subject: Subject,
+    id: string,
+    since: string,
+    limit: number,
+    cursor?: string,
+    includeRetracted = false,
+  ): ChangesPage {
     const { timeline, key } = TABLES[subject];
     const expansion = this.registry.expand(subject, id, undefined);
     const ids = [...expansion.ids.keys()];
@@ -195,9 +209,19 @@ export class TimelineReader {
     const rows = this.readStore
       .prepare<
         (string | number)[],
-        { doc: string; change: ChangeKind; revision: number; recorded_from: string; seq: number }
+        {
+          doc: string;
+          change: ChangeKind;
+          revision: number;
+          recorded_from: string;
+          seq: number;
+          gone: number;
+        }
       >(
-        `SELECT i.doc, i.change, i.revision, t.recorded_from, t.seq FROM ${timeline} t
+        `SELECT i.doc, i.change, i.revision, t.recorded_from, t.seq,
+           (SELECT now.retracted FROM incidents now
+             WHERE now.incident_id = t.incident_id AND now.recorded_to IS NULL) AS gone
+         FROM ${timeline} t
          JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
          WHERE t.${key} IN (${ids.map(() => '?').join(', ')}) AND t.recorded_from > ? ${after}
          ORDER BY t.recorded_from, t.seq, t.revision LIMIT ?`,
@@ -215,7 +239,7 @@ export class TimelineReader {
           change: row.change,
           revision: row.revision,
           recordedAt: row.recorded_from,
-          entry,
+          entry: row.gone === 1 && !includeRetracted ? null : entry,
         };
       }),
       // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.

@@ -11,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { SlugPipe } from '../common/ids.js';
+import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto, TimelineQueryDto } from './timeline-query.dto.js';
@@ -66,6 +67,7 @@ export class TimelinesController {
   }
 
   @Get('actors/:id/timeline')
+  @AliasPath('actor', { followMerges: true })
   @timelineDocs(
     'actor',
     "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
@@ -75,6 +77,7 @@ export class TimelinesController {
   }
 
   @Get('locations/:id/timeline')
+  @AliasPath('location')
   @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
   locationTimeline(
     @Param('id', SlugPipe) id: string,
@@ -85,7 +88,8 @@ export class TimelinesController {
 }
 
 const CHANGES =
-  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }';
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }; ' +
+  '`entry` is null for every change of an incident retracted since, unless includeRetracted=true';
 
 /** For a reporter following a story: what was added, corrected, disputed or retracted since an instant. */
 @Controller('v1')
@@ -95,11 +99,19 @@ export class TimelineChangesController {
 
   private changes(subject: Subject, id: string, query: ChangesQueryDto): Promise<ChangesPage> {
     return this.queries.execute(
-      new GetTimelineChanges(subject, id, query.since, query.limit ?? 50, query.cursor),
+      new GetTimelineChanges(
+        subject,
+        id,
+        query.since,
+        query.limit ?? 50,
+        query.cursor,
+        query.includeRetracted ?? false,
+      ),
     );
   }
 
   @Get('actors/:id/timeline/changes')
+  @AliasPath('actor', { followMerges: true })
   @ApiOperation({ summary: "Changes to an actor's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'zhai-jun' })
   @ApiOkResponse({ description: CHANGES })
@@ -110,6 +122,7 @@ export class TimelineChangesController {
   }
 
   @Get('locations/:id/timeline/changes')
+  @AliasPath('location')
   @ApiOperation({ summary: "Changes to a location's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'rafah-crossing' })
   @ApiOkResponse({ description: CHANGES })

@@ -76,7 +76,8 @@ export interface Change {
   readonly change: string;
   readonly revision: number;
   readonly recordedAt: string;
-  readonly entry: Entry;
+  /** Null when the incident was retracted since (the feed then withholds its content). */
+  readonly entry: Entry | null;
 }
 
 export interface FieldError {

@@ -281,12 +281,17 @@ async function loadChanges(): Promise<void> {
   }
   const first = parsePartialDate(state.since)?.firstDay ?? state.since;
   const query = new URLSearchParams({ since: `${first}T00:00:00Z`, limit: '500' });
+  // "Show retracted entries" shows what since-retracted incidents said in the feed too.
+  if (state.includeRetracted) query.set('includeRetracted', 'true');
   const page = await getJson<{ subject?: { name?: string }; changes: Change[] }>(
     `${timelinePath(subject)}/changes?${query.toString()}`,
   );
   subjectName = page.body.subject?.name ?? subjectName;
+  // A withdrawn change (its incident retracted since) has no dates or kind to filter on: it stays.
   const kept = page.body.changes.filter(
-    (c) => inRange(c.entry) && (state.kinds.length === 0 || state.kinds.includes(c.entry.kind)),
+    (c) =>
+      c.entry === null ||
+      (inRange(c.entry) && (state.kinds.length === 0 || state.kinds.includes(c.entry.kind))),
   );
   changes.replaceChildren(...kept.map((change) => renderChange(change, subjectHref)));
   const left = page.body.changes.length - kept.length;

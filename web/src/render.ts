@@ -242,15 +242,21 @@ export function renderCompact(entry: Entry, href: SubjectHref): HTMLLIElement {
 }
 
 export function renderChange(change: Change, href: SubjectHref): HTMLLIElement {
-  const item = renderEntry(change.entry, href);
-  item
-    .querySelector('.meta')
-    ?.prepend(
-      h(
-        'span',
-        { class: `badge badge-change` },
-        `${change.change.replace(/_/g, ' ')} ${change.recordedAt.slice(0, 16).replace('T', ' ')} UTC`,
-      ),
+  const badge = h(
+    'span',
+    { class: `badge badge-change` },
+    `${change.change.replace(/_/g, ' ')} ${change.recordedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  );
+  // The feed withholds what a since-retracted incident said, as every view does.
+  if (change.entry === null) {
+    return h(
+      'li',
+      { class: 'entry retracted', 'data-incident': change.incidentId },
+      h('div', { class: 'meta' }, badge),
+      h('p', {}, 'Content withdrawn: the incident was retracted.'),
     );
+  }
+  const item = renderEntry(change.entry, href);
+  item.querySelector('.meta')?.prepend(badge);
   return item;
 }

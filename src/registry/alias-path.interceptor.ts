@@ -1,0 +1,58 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  mixin,
+  type NestInterceptor,
+  type Type,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import { canonicalId } from '../common/ids.js';
+import { SLUG_PATTERN } from '../common/slug.js';
+import type { RegistryKind } from './registry.events.js';
+import { RegistryReader } from './registry.reader.js';
+
+/**
+ * A route whose `:id` may be any name the entry answers to. An alias (or the slug of a name, or with
+ * `followMerges` a merged actor's id) is answered for the entry it names, directly rather than by a
+ * redirect, so exports and clients that do not follow redirects work alike; `Content-Location`
+ * gives the canonical URL. The interceptor runs before the pipes, so the handler sees the id.
+ */
+export function AliasPath(kind: RegistryKind, options: { followMerges?: boolean } = {}): MethodDecorator {
+  return UseInterceptors(aliasInterceptor(kind, options.followMerges ?? false));
+}
+
+function aliasInterceptor(kind: RegistryKind, followMerges: boolean): Type<NestInterceptor> {
+  @Injectable()
+  class AliasPathInterceptor implements NestInterceptor {
+    constructor(private readonly registry: RegistryReader) {}
+
+    intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+      const http = context.switchToHttp();
+      const request = http.getRequest<FastifyRequest<{ Params: { id?: string } }>>();
+      const raw = request.params.id;
+      const id = raw === undefined ? undefined : canonicalId(raw);
+      // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
+      if (id !== undefined && SLUG_PATTERN.test(id)) {
+        const resolved = this.registry.reference(kind, id, followMerges);
+        if (resolved !== undefined && resolved !== id) {
+          request.params.id = resolved;
+          http.getResponse<FastifyReply>().header('content-location', canonicalUrl(request.url, resolved));
+        }
+      }
+      return next.handle();
+    }
+  }
+  return mixin(AliasPathInterceptor);
+}
+
+/** The request's URL with its id segment (`/v1/<kind>s/<id>/…`) replaced, query string kept. */
+function canonicalUrl(url: string, id: string): string {
+  const at = url.indexOf('?');
+  const [path, query] = at === -1 ? [url, ''] : [url.slice(0, at), url.slice(at)];
+  const segments = path.split('/');
+  segments[3] = id;
+  return `${segments.join('/')}${query}`;
+}
