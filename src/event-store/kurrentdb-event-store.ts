@@ -157,8 +157,14 @@ export class KurrentDbEventStore implements EventStore {
       try {
         result = await this.appendOnce(stream, data, toStreamState(expected));
       } catch (error) {
+        const failure = classify(error);
         // A follower refused before writing and named the leader; the client now talks to it.
-        if (classify(error) === 'not-leader' && attempt < 2) continue;
+        if (failure === 'not-leader' && attempt < 2) continue;
+        // The connection broke under the call (a node restarted, a leader changed): the client has
+        // reconnected, and with an exact revision or no_stream a repeat is recognised if it was written.
+        // Not after the deadline passed without any answer: the caller's time is spent.
+        const broken = failure === 'unreachable' && !(error instanceof StoreUnavailableError);
+        if (broken && attempt < 2 && expected !== 'any' && expected !== 'stream_exists') continue;
         throw this.appendFailure(stream, expected, error);
       }
     }
@@ -327,6 +333,21 @@ export class KurrentDbEventStore implements EventStore {
       } catch {
         return;
       }
+      await this.assertLogReaches(after);
+    }
+  }
+
+  /**
+   * A subscription resumes after `position`; if the log now ends before it, the cluster was recreated
+   * under us and resubscribing would wait, silently, until the new log grew past the old position.
+   */
+  private async assertLogReaches(position: bigint): Promise<void> {
+    if (position === 0n) return;
+    const head = await this.headPosition().catch(() => undefined);
+    if (head !== undefined && head < position) {
+      throw new Error(
+        `the log ends at position ${head}, before position ${position} this subscription had reached: the event store was replaced`,
+      );
     }
   }
 

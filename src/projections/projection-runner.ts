@@ -158,13 +158,37 @@ export class ProjectionRunner {
     if (beyond.size > 0) throw new CheckpointBeyondHeadError([...beyond], highest, head);
   }
 
-  /** Starts following the log in the background, and any pending rebuild. */
+  /**
+   * Starts following the log in the background, and any pending rebuild, once the checkpoints are
+   * known to lie within the log (else the runner is `refused`).
+   */
   start(): void {
     if (this.loop) return;
     this.controller = new AbortController();
-    this.loop = this.run(this.controller.signal);
+    this.loop = this.startWithin(this.controller.signal);
+  }
+
+  private async startWithin(signal: AbortSignal): Promise<void> {
+    for (let wait = 100; !signal.aborted; wait = Math.min(wait * 2, MAX_BACKOFF_MS)) {
+      try {
+        await this.verifyCheckpoints();
+        break;
+      } catch (error) {
+        if (error instanceof CheckpointBeyondHeadError) {
+          this.refuse(error);
+          return;
+        }
+        this.state = 'reconnecting';
+        this.lastError = (error as Error).message;
+        await delay(wait, undefined, { signal }).catch(() => undefined);
+      }
+    }
+    if (signal.aborted) return;
+    // The loop first, then the builds, in one synchronous step: the order the loading relies on.
+    const loop = this.run(signal);
     for (const slot of this.slots.values())
       if (slot.build && !slot.build.attached) this.rebuilds.run(slot, this.live);
+    await loop;
   }
 
   /** Stops following the log; committed checkpoints stay. */
@@ -280,10 +304,12 @@ export class ProjectionRunner {
 
   private async run(signal: AbortSignal): Promise<void> {
     let backoff = 100;
+    let failed = false;
     while (!signal.aborted) {
       try {
+        // After a lost connection the log may have been replaced (a recreated cluster): check again.
+        if (failed) await this.verifyCheckpoints();
         this.state = 'catching_up';
-        await this.verifyCheckpoints();
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we wait
         while (this.onlyLoading() && !signal.aborted) {
           await delay(20, undefined, { signal }).catch(() => undefined);
@@ -309,6 +335,7 @@ export class ProjectionRunner {
           this.refuse(error);
           return;
         }
+        failed = true;
         this.state = 'reconnecting';
         this.lastError = (error as Error).message;
         this.logger.warn(`event store unavailable (${this.lastError}); retrying in ${backoff} ms`);

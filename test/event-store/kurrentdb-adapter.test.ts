@@ -150,6 +150,24 @@ describe('appends whose outcome is unknown', () => {
     expect(standIn.log.stream('incident-1')?.map((e) => e.type)).toEqual(['Reported', 'Amended']);
   });
 
+  it('a connection broken under an append with a revision: retried once, recognised, written once', async () => {
+    const store = open();
+    await store.append('incident-1', [newEvent('Reported')], { expectedRevision: 'no_stream' });
+    standIn.appendFaults.push('commit-then-cut');
+    const result = await store.append('incident-1', [newEvent('Amended')], { expectedRevision: 0n });
+    expect(result).toEqual({ nextRevision: 1n, position: standIn.log.stream('incident-1')?.[1]?.position });
+    expect(standIn.log.stream('incident-1')?.map((e) => e.type)).toEqual(['Reported', 'Amended']);
+  });
+
+  it('a connection broken under an append with any: AppendOutcomeUnknownError, not a blind repeat', async () => {
+    const store = open();
+    standIn.appendFaults.push('commit-then-cut');
+    await expect(
+      store.append('incident-1', [newEvent()], { expectedRevision: 'any' }),
+    ).rejects.toBeInstanceOf(AppendOutcomeUnknownError);
+    expect(standIn.log.stream('incident-1')).toHaveLength(1);
+  });
+
   it('with expectedRevision any, the same retry after a restart writes the event twice (why retries use revisions)', async () => {
     const store = open();
     const event = newEvent('Imported');

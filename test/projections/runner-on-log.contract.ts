@@ -8,7 +8,9 @@ import { until } from '../support/wait.js';
 
 /** A log the runner follows: a fresh, empty event store, released after the test. */
 export interface LogTarget {
-  create(): Promise<{ store: EventStore; release: () => Promise<void> }>;
+  create(): Promise<{ store: EventStore; release: () => Promise<void>; recreate?: () => Promise<void> }>;
+  /** Why this store's log cannot be replaced under a running store, when it cannot. */
+  cannotRecreate?: string;
 }
 
 /** Counts the events it applied, so a test can see whether a runner applied anything. */
@@ -49,9 +51,12 @@ export function describeRunnerOnLog(name: string, target: LogTarget): void {
       for (const release of releases.splice(0)) await release();
     });
     async function log(): Promise<EventStore> {
-      const { store, release } = await target.create();
-      releases.push(release);
-      return store;
+      return (await logWithRecreate()).store;
+    }
+    async function logWithRecreate(): Promise<{ store: EventStore; recreate?: () => Promise<void> }> {
+      const created = await target.create();
+      releases.push(created.release);
+      return created;
     }
     function runner(store: EventStore, readStore: ReadStore, batchSize = 100): ProjectionRunner {
       const created = new ProjectionRunner(store, readStore, [() => new Counter()], { batchSize });
@@ -79,6 +84,25 @@ export function describeRunnerOnLog(name: string, target: LogTarget): void {
       expect(await after.waitFor(await replaced.headPosition(), 1000)).toBe(false);
       // Nothing of the new log was applied on top of the old one.
       expect(counted(readStore)).toBe(6);
+      readStore.close();
+    });
+
+    const whenRecreatable = target.cannotRecreate
+      ? (title: string, fn: () => Promise<void>) =>
+          it.skip(`${title} (skipped: ${target.cannotRecreate})`, fn)
+      : it;
+    whenRecreatable('a log replaced under the running runner: it stops following and says why', async () => {
+      const readStore = new ReadStore(':memory:');
+      const { store, recreate } = await logWithRecreate();
+      await fill(store, 5, 'counted');
+      const following = runner(store, readStore);
+      following.start();
+      expect(await following.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      await recreate?.();
+      await fill(store, 1, 'other');
+      await until(() => following.status().state === 'refused', 'the runner to refuse the new log');
+      expect(following.status().lastError).toMatch(/event store was replaced/);
+      expect(counted(readStore)).toBe(5);
       readStore.close();
     });
 

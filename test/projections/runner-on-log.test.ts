@@ -12,18 +12,25 @@ describeRunnerOnLog('SQLite', {
     const store = new SqliteEventStore({ path: ':memory:' });
     return Promise.resolve({ store, release: () => store.close() });
   },
+  cannotRecreate: 'an open SQLite store keeps its file; a replaced file is seen at the next start',
 });
 
 // A fresh stand-in node per log: a replaced log is a recreated cluster; its positions are byte offsets.
 describeRunnerOnLog('KurrentDB (stand-in node)', {
   create: async () => {
-    const node = await KurrentDbStandIn.start();
-    const store = new KurrentDbEventStore(node.connectionString());
+    let node = await KurrentDbStandIn.start();
+    const store = new KurrentDbEventStore(node.connectionString(), { minBackoffMs: 10, maxBackoffMs: 50 });
     return {
       store,
       release: async () => {
         await store.close();
         await node.stop();
+      },
+      // The cluster recreated empty at the same address, under the running store.
+      recreate: async () => {
+        const port = node.port;
+        await node.stop();
+        node = await KurrentDbStandIn.start(port);
       },
     };
   },

@@ -38,6 +38,7 @@ export type AppendFault =
   | 'no-leader' // a follower that knows no leader yet
   | 'commit-timeout' // the cluster did not acknowledge in time: outcome unknown
   | 'commit-then-timeout' // written, but the acknowledgement was lost (timeout answered)
+  | 'commit-then-cut' // written, then the connection broke before the answer (a node restart)
   | 'no-answer' // the node never answers
   | 'not-leader'; // a follower naming the leader: the whole append stream fails
 
@@ -441,6 +442,10 @@ export class KurrentDbStandIn {
         break;
     }
     const outcome = this.log.commit(stream, expectedOf(options), messages);
+    if (fault === 'commit-then-cut') {
+      this.cutConnections();
+      return;
+    }
     if (fault === 'commit-then-timeout') {
       resp.setError(
         status(
