@@ -66,6 +66,10 @@ export class StoredTimelinePage implements TimelinePage {
     return this.stored.asOf;
   }
 
+  get reportedBy(): string | null {
+    return this.stored.reportedBy;
+  }
+
   get nextCursor(): string | null {
     return this.stored.nextCursor;
   }
@@ -90,8 +94,8 @@ export class StoredTimelinePage implements TimelinePage {
       }
       return `${json.slice(0, -1)},"matchedThrough":${text}}`;
     });
-    const { subject, asOf, nextCursor } = this.stored;
-    return `{"subject":${JSON.stringify(subject)},"asOf":${JSON.stringify(asOf)},"entries":[${entries.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+    const { subject, asOf, reportedBy, nextCursor } = this.stored;
+    return `{"subject":${JSON.stringify(subject)},"asOf":${JSON.stringify(asOf)},"reportedBy":${JSON.stringify(reportedBy)},"entries":[${entries.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 }
 
