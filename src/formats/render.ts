@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ical, { escape as icalEscape, ICalCalendarMethod } from 'ical-generator';
 import { parsePartialDate } from '../common/partial-date.js';
+import { describeDetails } from '../incidents/details.text.js';
 import type { Source } from '../incidents/incident.js';
 import type { Coordinates } from '../registry/registry.events.js';
 import type { MatchedThrough, RegistryRecord } from '../registry/registry.reader.js';
@@ -87,6 +88,10 @@ const participants = (list: readonly { id: string; role: string }[]): string =>
 
 const sourceLine = (s: Source): string =>
   [s.publisher, s.title, s.publishedOn].filter((part) => part !== undefined && part !== '').join(', ');
+
+/** The details of an entry in words ("People evacuated: 76 wounded, 335 foreign nationals"), per kind. */
+const detailLines = (e: PageEntry): string[] =>
+  describeDetails(e.kind, e.details).map((line) => `${line.label}: ${line.text}`);
 
 function span(entry: PageEntry): { firstDay: string; lastDay: string } {
   const on = parsePartialDate(entry.occurred.on);
@@ -206,6 +211,7 @@ function timelineJs(page: EntryPage): unknown {
           headline: timelineJsHtml(e.title),
           text: [
             e.summary === null ? '' : `<p>${timelineJsHtml(e.summary)}</p>`,
+            ...detailLines(e).map((line) => `<p>${timelineJsHtml(line)}</p>`),
             `<p>Sources: ${timelineJsHtml(credit)}</p>`,
           ].join(''),
         },
@@ -255,6 +261,8 @@ function geoJson(page: EntryPage, coordinates: ReadonlyMap<string, Coordinates>)
           locationName: place?.name ?? null,
           actors: e.actors.map((a) => a.id),
           sources: e.sources.map(sourceLine),
+          details: e.details,
+          detailsText: detailLines(e).join('; '),
         },
       };
     }),
@@ -292,6 +300,7 @@ function ics(page: EntryPage): string {
       summary: e.title,
       description: [
         e.summary ?? '',
+        ...detailLines(e),
         `Date as reported: ${e.occurred.on}${e.occurred.until === null ? '' : ` to ${e.occurred.until}`} (${e.occurred.precision} precision)`,
         `Sources: ${e.sources.map(sourceLine).join('; ')}`,
       ]
