@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
 import type { Draft } from '../src/drafts/drafter.js';
-import { type EvalRegistry, loadEvalRegistry, loadEvalSet } from './fixtures.js';
+import { EVAL_DIR, type EvalRegistry, type EvalText, loadEvalRegistry, loadEvalSet } from './fixtures.js';
 import {
   FIELDS,
   type Field,
@@ -20,6 +20,7 @@ import {
   type Scores,
   scoreText,
   type Tally,
+  type TextResult,
 } from './score.js';
 
 const key = randomBytes(16).toString('hex');
@@ -71,6 +72,56 @@ function table(scores: Scores): string {
   return [head, ...rows.map((k) => line(k, scores[k]!)), line('all', overall(scores))].join('\n');
 }
 
+/** Drafts every text through the API and scores it. */
+async function evaluate(
+  base: string,
+  texts: readonly EvalText[],
+  verbose: boolean,
+): Promise<{ scores: Scores; report: unknown[]; incomplete: number }> {
+  const scores: Scores = {};
+  const report: unknown[] = [];
+  let incomplete = 0;
+  for (const text of texts) {
+    const answer = await post(`${base}/v1/drafts`, { text: text.text, source: text.source });
+    if (answer.status !== 200) throw new Error(`${text.id}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const drafts = answer.body.drafts as Draft[];
+    incomplete += (answer.body.incomplete as Draft[]).length;
+    const result = scoreText(drafts, text.expected, scores);
+    report.push({ id: text.id, drafts, ...result });
+    if (verbose && (result.missed.length > 0 || result.extra.length > 0)) printText(text, drafts, result);
+  }
+  return { scores, report, incomplete };
+}
+
+function printText(text: EvalText, drafts: readonly Draft[], result: TextResult): void {
+  const places = (l: readonly { id?: string; name?: string }[]): string =>
+    l.map((m) => m.id ?? m.name).join(',');
+  console.log(`\n${text.id}`);
+  for (const [i, j] of result.pairs) {
+    const d = drafts[i]!;
+    const e = text.expected[j]!;
+    const date =
+      JSON.stringify(d.occurred) === JSON.stringify(e.occurred)
+        ? ''
+        : ` (expected ${JSON.stringify(e.occurred)})`;
+    console.log(
+      `  ok    ${d.kind} ${JSON.stringify(d.occurred)}${date} ${places(d.locations)} ${JSON.stringify(d.details)}`,
+    );
+  }
+  for (const j of result.missed) {
+    const e = text.expected[j]!;
+    console.log(
+      `  MISS  ${e.kind} ${JSON.stringify(e.occurred)} ${places(e.locations)} ${JSON.stringify(e.details ?? {})}`,
+    );
+  }
+  for (const i of result.extra) {
+    const d = drafts[i]!;
+    console.log(
+      `  EXTRA ${d.kind} ${JSON.stringify(d.occurred)} ${places(d.actors)} “${d.evidence[0]?.text.slice(0, 90)}”`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const verbose = process.argv.includes('--verbose');
   const config = loadConfig({
@@ -87,60 +138,27 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${address.port}`;
   try {
     await register(base, loadEvalRegistry());
-    const scores: Scores = {};
-    const texts = loadEvalSet();
-    const report: unknown[] = [];
-    let incompleteTotal = 0;
-    for (const text of texts) {
-      const answer = await post(`${base}/v1/drafts`, { text: text.text, source: text.source });
-      if (answer.status !== 200)
-        throw new Error(`${text.id}: ${answer.status} ${JSON.stringify(answer.body)}`);
-      const drafts = answer.body.drafts as Draft[];
-      const incomplete = (answer.body.incomplete as Draft[]).length;
-      incompleteTotal += incomplete;
-      const result = scoreText(drafts, text.expected, scores);
-      report.push({ id: text.id, drafts, ...result });
-      if (
-        verbose &&
-        (result.missed.length > 0 || result.extra.length > 0 || process.argv.includes('--all'))
-      ) {
-        console.log(`\n${text.id}`);
-        for (const [i, j] of result.pairs) {
-          const d = drafts[i]!;
-          const e = text.expected[j]!;
-          console.log(
-            `  ok    ${d.kind} ${JSON.stringify(d.occurred)} ${e.occurred.on !== d.occurred.on || e.occurred.until !== d.occurred.until ? `(expected ${JSON.stringify(e.occurred)})` : ''} ${d.locations.map((l) => l.id ?? l.name).join(',')} ${JSON.stringify(d.details)} | ${d.actors.map((a) => `${a.id ?? a.name}:${a.role}`).join(',')}`,
-          );
-        }
-        for (const j of result.missed) {
-          const e = text.expected[j]!;
-          console.log(
-            `  MISS  ${e.kind} ${JSON.stringify(e.occurred)} ${e.locations.map((l) => l.id ?? l.name).join(',')} ${JSON.stringify(e.details ?? {})}`,
-          );
-        }
-        for (const i of result.extra) {
-          const d = drafts[i]!;
-          console.log(
-            `  EXTRA ${d.kind} ${JSON.stringify(d.occurred)} ${d.actors.map((a) => `${a.id ?? a.name}:${a.role}`).join(',')} “${d.evidence[0]?.text.slice(0, 90)}”`,
-          );
-        }
-      }
+    const sets = [
+      { name: 'development', dir: EVAL_DIR, about: 'written first; the rules were tuned on it' },
+      { name: 'held-out', dir: join(EVAL_DIR, 'holdout'), about: 'written after the tuning, run as it came' },
+    ];
+    const results: Record<string, unknown> = {};
+    for (const set of sets) {
+      const texts = loadEvalSet(set.dir);
+      const { scores, report, incomplete } = await evaluate(base, texts, verbose);
+      const expected = texts.reduce((n, t) => n + t.expected.length, 0);
+      console.log(
+        `\n${set.name} set (${set.about}): ${texts.length} texts, ${expected} incidents an editor recorded; P = precision, R = recall\n`,
+      );
+      console.log(table(scores));
+      console.log(`${incomplete} incomplete drafts (a required role unnamed) are not counted above.`);
+      results[set.name] = { scores, overall: overall(scores), texts: report };
     }
-    const expected = texts.reduce((n, t) => n + t.expected.length, 0);
-    console.log(
-      `\nDrafts against ${texts.length} texts, ${expected} incidents an editor recorded (P = precision, R = recall):\n`,
-    );
-    console.log(table(scores));
-    console.log(`\n${incompleteTotal} incomplete drafts (a required role unnamed) are not counted above.`);
     const out = join(process.cwd(), 'eval', 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, 'drafts-latest.json'),
-      JSON.stringify(
-        { at: new Date().toISOString(), scores, overall: overall(scores), texts: report },
-        null,
-        2,
-      ),
+      JSON.stringify({ at: new Date().toISOString(), ...results }, null, 2),
     );
   } finally {
     await app.close();
