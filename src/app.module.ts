@@ -16,6 +16,7 @@ import { AidFlowsController, GetAidFlowsHandler } from './aid-flows/aid-flows.co
 import { AidFlowsReader } from './aid-flows/aid-flows.reader.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
+import { DraftIncidentsHandler, DraftsController } from './drafts/drafts.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { waitForEventStore } from './event-store/wait-for-store.js';
@@ -34,6 +35,7 @@ import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/fo
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
+import { NameSuggestions } from './registry/name-suggestions.js';
 import { RegistryReader } from './registry/registry.reader.js';
 import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
@@ -97,6 +99,7 @@ export class AppModule {
         AidFlowsController,
         RegistryController,
         SearchController,
+        DraftsController,
       ],
       providers: [
         {
@@ -133,6 +136,8 @@ export class AppModule {
         SearchIncidentsHandler,
         EntriesFormatInterceptor,
         RecordsFormatInterceptor,
+        NameSuggestions,
+        DraftIncidentsHandler,
       ],
     };
   }
