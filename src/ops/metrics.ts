@@ -98,6 +98,10 @@ export class InstrumentedEventStore implements EventStore {
     return this.inner.headPosition();
   }
 
+  countEventsAfter(position: bigint, atMost?: number): Promise<number> {
+    return this.inner.countEventsAfter(position, atMost);
+  }
+
   ping(): Promise<void> {
     return this.inner.ping();
   }

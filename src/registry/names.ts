@@ -13,7 +13,7 @@ import { RegistryReader } from './registry.reader.js';
  * the log itself: the first event of the reservation stream `actorname-<key>` (or
  * `locationname-<key>`), appended with `no_stream`, so of two racing claims exactly one wins on
  * every store, SQLite or KurrentDB, without a transaction across streams and without asking a
- * projection. See docs/decisions/0014-names-and-retries-in-the-log.md.
+ * projection. See docs/decisions/0016-names-and-retries-in-the-log.md.
  */
 
 export type NameRole = 'id' | 'name' | 'alias';

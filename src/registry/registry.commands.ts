@@ -254,7 +254,7 @@ export class MergeActorsHandler implements ICommandHandler<MergeActors> {
  * Moves a location under another. The cycle check walks the parents the log records. Moves made
  * through this instance run one at a time, so two of them cannot both pass the check; moves racing
  * through two instances can still close a cycle, which every reader of the hierarchy tolerates
- * (docs/decisions/0014-names-and-retries-in-the-log.md).
+ * (docs/decisions/0016-names-and-retries-in-the-log.md).
  */
 @CommandHandler(PlaceLocation)
 export class PlaceLocationHandler implements ICommandHandler<PlaceLocation> {

@@ -92,6 +92,12 @@ interface LocationRow {
 export class RegistryReader {
   constructor(private readonly readStore: ReadStore) {}
 
+  /** The canonical id of an actor (itself unless merged); undefined when the view lacks it. */
+  canonical(kind: RegistryKind, id: string): string | undefined {
+    if (kind === 'location') return this.location(id) ? id : undefined;
+    return this.actor(id)?.canonical_id;
+  }
+
   /** The canonical entry a normalised name or alias points to, the earliest registered first. */
   byName(kind: RegistryKind, key: string): string | undefined {
     const row =
