@@ -5,7 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
+import type { ChangeKind, FieldChange, TimelineEntry } from './timeline-entry.js';
 
 export type Subject = 'actor' | 'location';
 
@@ -44,6 +44,8 @@ export interface TimelineChange {
    * (its content leaves the feed as it leaves every view) unless retracted entries were asked for.
    */
   readonly entry: TimelineEntry | null;
+  /** A correction's changes, field by field (with the entry, so withheld with it). */
+  readonly corrected?: readonly FieldChange[];
 }
 
 export interface ChangesPage {
@@ -232,15 +234,17 @@ export class TimelineReader {
     return {
       subject: expansion.subject,
       since,
-      changes: page.map((row) => {
+      changes: page.map((row): TimelineChange => {
         const entry = JSON.parse(row.doc) as TimelineEntry;
-        return {
+        const change = {
           incidentId: entry.incidentId,
           change: row.change,
           revision: row.revision,
           recordedAt: row.recorded_from,
-          entry: row.gone === 1 && !includeRetracted ? null : entry,
         };
+        if (row.gone === 1 && !includeRetracted) return { ...change, entry: null };
+        const corrected = row.change === 'corrected' ? entry.corrections.at(-1)?.changes : undefined;
+        return { ...change, entry, ...(corrected === undefined ? {} : { corrected }) };
       }),
       // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
       nextCursor:

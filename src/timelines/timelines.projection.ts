@@ -36,7 +36,8 @@ function timelineTable(names: TableNames, base: string, key: string): string {
  */
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
-  readonly version = 1;
+  /** 2: each correction in the view lists its changes `{ field, from, to }`. */
+  readonly version = 2;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
   readonly tables = ['incidents', 'actor_timeline', 'location_timeline'];
   private db: Database.Database | undefined;
