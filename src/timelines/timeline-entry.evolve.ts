@@ -35,7 +35,8 @@ export function reportedEntry(event: RecordedEvent & IncidentReported): Timeline
   };
 }
 
-function valueAt(entry: TimelineEntry, path: string): unknown {
+/** The value an entry holds at a field path (`details.people.wounded`), null when it holds none. */
+export function valueAt(entry: TimelineEntry, path: string): unknown {
   const [head, key, category] = path.split('.') as [string, string | undefined, string | undefined];
   if (head === 'details' && key !== undefined) {
     const value = entry.details[key];
@@ -78,7 +79,9 @@ export function fieldChanges(
       candidates.push([`details.${key}`, before.details[key] ?? null, after.details[key] ?? null]);
     }
   }
-  return candidates.filter(([, from, to]) => !same(from, to)).map(([field, from, to]) => ({ field, from, to }));
+  return candidates
+    .filter(([, from, to]) => !same(from, to))
+    .map(([field, from, to]) => ({ field, from, to }));
 }
 
 /** Pure: the next version of an entry after an amendment, and what kind of change it was. */
