@@ -159,12 +159,12 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(res.status).toBe(200);
     expect(res.body.title.text.headline).toBe('Zhai Jun');
     expect(res.body.events).toHaveLength(5);
-    const statement = res.body.events.find((e: any) => e.group === 'statement');
+    const statement = res.body.events.find((e: any) => e.group === 'Statement');
     expect(statement.start_date).toEqual({ year: 2023, month: 11, day: 6 });
     expect(statement.text.headline).toMatch(/very serious/);
     expect(statement.text.text).toContain('<strong>Sources:</strong> Reference article');
     expect(statement.text.text).toContain('<blockquote>“very serious”</blockquote>');
-    const tour = res.body.events.find((e: any) => e.group === 'envoy_tour');
+    const tour = res.body.events.find((e: any) => e.group === 'Envoy tour');
     expect(tour.start_date).toEqual({ year: 2023, month: 11 });
     for (const event of res.body.events) expect(typeof event.unique_id).toBe('string');
   });
@@ -420,7 +420,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       }
       const convoy = events.find((e) => e.unique_id === convoyId);
       expect(convoy.start_date).toEqual({ year: 2023, month: 10, day: 22 });
-      expect(convoy.group).toBe('aid_delivery');
+      expect(convoy.group).toBe('Aid delivery');
       const text: string = convoy.text.text;
       expect(text).toContain('<strong>Trucks:</strong> 14');
       expect(text).toContain('<strong>Tonnes:</strong> 130');
@@ -444,7 +444,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
         .slice('<blockquote>'.length, -'</blockquote>'.length)
         .replace(/&#(\d+);/g, (_: string, n: string) => String.fromCodePoint(Number(n)));
       expect(decoded).toBe('Wire service');
-      const evacuation = events.find((e) => e.group === 'evacuation');
+      const evacuation = events.find((e) => e.group === 'Evacuation');
       expect(evacuation.text.text).toContain(
         '<strong>People evacuated:</strong> 76 wounded, 335 foreign nationals',
       );

@@ -205,7 +205,7 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
     expect(ndjson.find((e) => e.kind === 'release')?.details).toEqual({ people: { hostages: 24 } });
 
     const timelinejs = JSON.parse(await text(`${base}&format=timelinejs`)) as { events: { group: string }[] };
-    expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['evacuation', 'release']);
+    expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['Evacuation', 'Release']);
 
     const geojson = check(await text(`${base}&format=geojson`));
     expect(

@@ -1,5 +1,5 @@
 import { parsePartialDate } from '../common/partial-date.js';
-import type { Source } from '../incidents/incident.js';
+import { kindSpec, type Source } from '../incidents/incident.js';
 import {
   correctionSentence,
   correctionTexts,
@@ -13,7 +13,7 @@ import type { EntryPage, PageEntry } from './render.js';
 
 /**
  * Knight Lab TimelineJS JSON (https://timeline.knightlab.com/docs/json-format.html): one slide per
- * entry, grouped by kind; each slide's text carries what a reader needs (summary, quote, figures,
+ * entry, grouped by kind (its label, "Aid delivery"); each slide's text carries what a reader needs (summary, quote, figures,
  * people and places, disputes, corrections, retraction, linked sources) and its media slot holds
  * the source, credited with a link to it.
  */
@@ -179,7 +179,8 @@ export function timelineJs(page: EntryPage): TimelineJsDocument {
           start_date: start,
           ...(until ? { end_date: until } : {}),
           text: { headline: h(e.title), text: slideText(e) },
-          group: e.kind,
+          // TimelineJS shows the group as a row label in its time navigator: the kind as a reader says it.
+          group: kindSpec(e.kind).label,
           ...(slot === undefined ? {} : { media: slot }),
         },
       ];
