@@ -28,14 +28,31 @@ export interface StoreFiles {
 }
 
 /** Spawns the server on the given stores and resolves once it prints its URL. */
-export async function startServer(
+export function startServer(
   files: StoreFiles,
   timeoutMs: number,
   extraEnv: Record<string, string> = {},
 ): Promise<ServerProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+  return spawnListening(MAIN, [], files, timeoutMs, extraEnv);
+}
+
+/** Spawns the bare Fastify route on the read store (the ceiling a timeline route can approach). */
+export function startCeiling(files: StoreFiles, timeoutMs: number): Promise<ServerProcess> {
+  return spawnListening(CEILING, [files.readStore], files, timeoutMs, {});
+}
+
+const CEILING = join(import.meta.dirname, 'ceiling.js');
+
+async function spawnListening(
+  script: string,
+  args: readonly string[],
+  files: StoreFiles,
+  timeoutMs: number,
+  extraEnv: Record<string, string>,
+): Promise<ServerProcess> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [script, ...args], {
     env: {
       ...process.env,
       ...extraEnv,

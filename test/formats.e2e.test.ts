@@ -1,25 +1,10 @@
 import { check } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import ICAL from 'ical.js';
-import { ENTRY_CSV_COLUMNS, REGISTRY_CSV_COLUMNS } from '../src/formats/render.js';
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 
-async function fetchText(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; type: string; disposition: string | null; text: string }> {
-  const response = await fetch(url, { headers });
-  return {
-    status: response.status,
-    type: response.headers.get('content-type') ?? '',
-    disposition: response.headers.get('content-disposition'),
-    // The raw text, a byte-order mark included (fetch's text() would drop it).
-    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer()),
-  };
-}
-
-/** The columns of the entries CSV, written out: a spreadsheet built on them depends on this order. */
-const COLUMNS = [
+/** The README's column lists, written out: the code is checked against the promise, not against itself. */
+const ENTRY_COLUMNS = [
   'incidentId',
   'kind',
   'on',
@@ -46,6 +31,113 @@ const COLUMNS = [
   'corrections',
   'retractionReason',
 ];
+const REGISTRY_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'provisional',
+  'aliases',
+  'affiliatedWith',
+  'mergedFrom',
+  'parentId',
+  'lat',
+  'lon',
+  'matched',
+];
+
+/** The incident ids a page of entries lists, read back from its format. */
+function entryIds(format: string, text: string): string[] {
+  switch (format) {
+    case 'json':
+      return (JSON.parse(text) as { entries: { incidentId: string }[] }).entries.map((e) => e.incidentId);
+    case 'ndjson':
+      return text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { incidentId: string }).incidentId);
+    case 'csv':
+      return parse<Record<string, string>>(text, { columns: true, bom: true }).map((r) => r.incidentId!);
+    case 'timelinejs':
+      return (JSON.parse(text) as { events: { unique_id: string }[] }).events.map((e) => e.unique_id);
+    case 'geojson':
+      // A feature per located place: an incident at two places is two features, listed once here.
+      return [
+        ...new Set<string>((check(text) as any).features.map((f: any) => f.properties.incidentId as string)),
+      ];
+    case 'ics':
+      return new ICAL.Component(ICAL.parse(text))
+        .getAllSubcomponents('vevent')
+        .map((v) => new ICAL.Event(v).uid.replace(/@dateline$/, ''));
+    default:
+      throw new Error(`no reader for ${format}`);
+  }
+}
+
+/** The ids a page of registry search results lists, read back from its format. */
+function recordIds(format: string, text: string): string[] {
+  switch (format) {
+    case 'json':
+      return (JSON.parse(text) as { items: { id: string }[] }).items.map((i) => i.id);
+    case 'ndjson':
+      return text
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+    case 'csv':
+      return parse<Record<string, string>>(text, { columns: true, bom: true }).map((r) => r.id!);
+    case 'geojson':
+      return (check(text) as any).features.map((f: any) => (f.id ?? f.properties.id) as string);
+    default:
+      throw new Error(`no reader for ${format}`);
+  }
+}
+
+/**
+ * Follows `Link: rel="next"` from `path` to the last page, in one format: every page but the last
+ * links to the same request with the next cursor, the last links nowhere.
+ */
+async function followLinks(
+  url: string,
+  path: string,
+  format: string,
+  ids: (format: string, text: string) => string[],
+): Promise<{ pages: number; ids: string[] }> {
+  const all: string[] = [];
+  let pages = 0;
+  for (let next: string | undefined = path; next !== undefined;) {
+    const response = await fetch(`${url}${next}`);
+    expect(response.status).toBe(200);
+    all.push(...ids(format, await response.text()));
+    pages += 1;
+    const link = response.headers.get('link');
+    if (link === null) break;
+    const target = /^<([^>]+)>; rel="next"$/.exec(link)?.[1];
+    expect(target).toBeDefined();
+    const [before, query] = [new URL(next, url), new URL(target!, url)];
+    expect(query.pathname).toBe(before.pathname);
+    // The same request with another cursor: format, filters and limit are kept.
+    query.searchParams.delete('cursor');
+    before.searchParams.delete('cursor');
+    expect([...query.searchParams].sort()).toEqual([...before.searchParams].sort());
+    expect(pages).toBeLessThan(50);
+    next = target;
+  }
+  return { pages, ids: all };
+}
+
+async function fetchText(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; disposition: string | null; text: string }> {
+  const response = await fetch(url, { headers });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type') ?? '',
+    disposition: response.headers.get('content-disposition'),
+    // The raw text, a byte-order mark included (fetch's text() would drop it).
+    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer()),
+  };
+}
 
 describe('timelines and search in the formats newsrooms use (end to end, demo data)', () => {
   const temp = tempDir();
@@ -68,8 +160,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/csv/);
     const rows: Record<string, string>[] = parse(res.text, { columns: true, bom: true });
-    expect(Object.keys(rows[0]!)).toEqual(COLUMNS);
-    expect([...ENTRY_CSV_COLUMNS]).toEqual(COLUMNS);
+    expect(Object.keys(rows[0]!)).toEqual(ENTRY_COLUMNS);
     expect(rows.map((r) => r.incidentId)).toEqual(zhai.entries.map((e) => e.incidentId));
     const statement = rows.find((r) => r.kind === 'statement')!;
     expect(statement).toMatchObject({
@@ -83,7 +174,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(statement.locations).toBe('gaza-strip (site)');
     expect(statement.locationNames).toBe('Gaza Strip (site)');
     expect(JSON.parse(statement.details!)).toEqual({ quote: 'very serious', topics: ['ceasefire'] });
-    expect(statement.detailsText).toBe('Quote: very serious | Topics: ceasefire');
+    expect(statement.detailsText).toBe('Quote: very serious; Topics: ceasefire');
     expect(statement).toMatchObject({ disputes: '', corrections: '', retractionReason: '' });
     const tourRow = rows.find((r) => r.kind === 'envoy_tour')!;
     expect(tourRow.actors).toBe('zhai-jun (envoy); china (on_behalf_of)');
@@ -193,7 +284,8 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(convoy.properties).toMatchObject({
       title: 'Convoy of 17 trucks enters Gaza through Rafah',
       placeCount: 2,
-      details: ['Channel: ngo', 'Trucks: 17', 'Cargo: medical, food, water'],
+      details: { channel: 'ngo', trucks: 17, cargo: ['medical', 'food', 'water'] },
+      detailsText: 'Channel: ngo; Trucks: 17; Cargo: medical, food, water',
     });
     // Talks at no known place keep one feature with a null geometry, which GeoJSON allows.
     const zhaiGeo = check((await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=geojson`)).text) as any;
@@ -220,21 +312,75 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(new Set(events.map((e) => e.uid)).size).toBe(5);
   });
 
-  it('incident search comes in every format too', async () => {
+  it('incident search comes in every format too, with the same incidents in the same order', async () => {
+    for (const query of ['q=trucks', 'q=rafah', 'location=gaza-strip', 'actor=zhai-jun']) {
+      const json = await getJson(`${url}/v1/incidents?${query}`);
+      expect(json.status).toBe(200);
+      const expected = json.body.entries.map((e: { incidentId: string }) => e.incidentId);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const format of ['json', 'ndjson', 'csv', 'timelinejs', 'geojson', 'ics']) {
+        const res = await fetchText(`${url}/v1/incidents?${query}&format=${format}`);
+        expect([query, format, res.status]).toEqual([query, format, 200]);
+        expect([query, format, entryIds(format, res.text)]).toEqual([query, format, expected]);
+      }
+    }
     const csv = await fetchText(`${url}/v1/incidents?q=trucks&format=csv`);
     const rows: Record<string, string>[] = parse(csv.text, { columns: true, bom: true });
     expect(rows.map((r) => r.title)).toEqual(['Convoy of 17 trucks enters Gaza through Rafah']);
-    const ics = await fetchText(`${url}/v1/incidents?q=rafah&format=ics`);
-    expect(new ICAL.Component(ICAL.parse(ics.text)).getAllSubcomponents('vevent').length).toBeGreaterThan(0);
-    expect(
-      check((await fetchText(`${url}/v1/incidents?location=gaza-strip&format=geojson`)).text),
-    ).toBeDefined();
+    const timelinejs = JSON.parse((await fetchText(`${url}/v1/incidents?q=trucks&format=timelinejs`)).text);
+    expect(timelinejs.events[0].text.headline).toMatch(/Convoy of 17 trucks/);
+  });
+
+  it('Link: rel="next" in every format of a timeline leads through every page, and nowhere after the last', async () => {
+    const expected = zhai.entries.map((e) => e.incidentId);
+    for (const format of ['json', 'ndjson', 'csv', 'timelinejs', 'geojson', 'ics']) {
+      const walked = await followLinks(
+        url,
+        `/v1/actors/zhai-jun/timeline?format=${format}&limit=2&kind=talks,statement,envoy_tour`,
+        format,
+        entryIds,
+      );
+      expect([format, walked]).toEqual([format, { pages: 3, ids: expected }]);
+    }
+    // Newest first, by the Accept header instead of format=: the link keeps the order.
+    const desc = await fetch(`${url}/v1/actors/zhai-jun/timeline?order=desc&limit=4`, {
+      headers: { accept: 'text/csv' },
+    });
+    expect(desc.headers.get('link')).toMatch(
+      /^<\/v1\/actors\/zhai-jun\/timeline\?order=desc&limit=4&cursor=[^>]+>; rel="next"$/,
+    );
+  });
+
+  it('Link: rel="next" in every format of incident search and registry search', async () => {
+    const expected = (await getJson(`${url}/v1/incidents?limit=500`)).body.entries.map(
+      (e: { incidentId: string }) => e.incidentId,
+    );
+    expect(expected.length).toBeGreaterThan(3);
+    for (const format of ['json', 'ndjson', 'csv', 'timelinejs', 'geojson', 'ics']) {
+      const walked = await followLinks(url, `/v1/incidents?format=${format}&limit=3`, format, entryIds);
+      expect([format, walked]).toEqual([format, { pages: Math.ceil(expected.length / 3), ids: expected }]);
+    }
+    for (const [kind, formats] of [
+      ['actors', ['json', 'ndjson', 'csv']],
+      ['locations', ['json', 'ndjson', 'csv', 'geojson']],
+    ] as const) {
+      const all = (await getJson(`${url}/v1/${kind}?limit=100`)).body.items.map((i: { id: string }) => i.id);
+      expect(all.length).toBeGreaterThan(2);
+      for (const format of formats) {
+        const walked = await followLinks(url, `/v1/${kind}?format=${format}&limit=2`, format, recordIds);
+        expect([kind, format, walked]).toEqual([
+          kind,
+          format,
+          { pages: Math.ceil(all.length / 2), ids: all },
+        ]);
+      }
+    }
   });
 
   it('registry search comes as CSV, NDJSON and (locations) GeoJSON; a calendar of actors is a 400', async () => {
     const csv = await fetchText(`${url}/v1/locations?format=csv`);
     const rows: Record<string, string>[] = parse(csv.text, { columns: true, bom: true });
-    expect(Object.keys(rows[0]!)).toEqual([...REGISTRY_CSV_COLUMNS]);
+    expect(Object.keys(rows[0]!)).toEqual(REGISTRY_COLUMNS);
     expect(rows.find((r) => r.id === 'rafah-crossing')).toMatchObject({
       parentId: 'gaza-strip',
       lat: '31.2468',
@@ -382,7 +528,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       expect(convoy.corrections).toMatch(
         /^\d{4}-\d{2}-\d{2}: details\.tonnes: 120 → 130 \(Weighbridge figure; COGAT\)$/,
       );
-      expect(convoy.detailsText).toBe('Channel: un | Trucks: 14 | Tonnes: 130 | Cargo: food, water');
+      expect(convoy.detailsText).toBe('Channel: un; Trucks: 14; Tonnes: 130; Cargo: food, water');
       expect(convoy.actorNames).toBe('UN relief officials (provider)');
       expect(convoy.locationNames).toBe('Kerem Shalom (crossing)');
       expect(convoy.retractionReason).toBe('');

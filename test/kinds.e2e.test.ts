@@ -204,8 +204,14 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
       .map((line) => JSON.parse(line) as { kind: string; details: unknown });
     expect(ndjson.find((e) => e.kind === 'release')?.details).toEqual({ people: { hostages: 24 } });
 
-    const timelinejs = JSON.parse(await text(`${base}&format=timelinejs`)) as { events: { group: string }[] };
+    const timelinejs = JSON.parse(await text(`${base}&format=timelinejs`)) as {
+      events: { group: string; text: { text: string } }[];
+    };
     expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['Evacuation', 'Release']);
+    // Details in words, from the kind table: counts by category without made-up zeros.
+    expect(timelinejs.events.find((e) => e.group === 'Evacuation')?.text.text).toContain(
+      '<strong>People evacuated:</strong> 76 wounded, 335 foreign nationals, 12 patients',
+    );
 
     const geojson = check(await text(`${base}&format=geojson`));
     expect(
@@ -213,6 +219,13 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
         .map((f: { properties: Record<string, unknown> | null }) => f.properties?.['kind'])
         .sort(),
     ).toEqual(['evacuation', 'release']);
+    const release = geojson.features.find(
+      (f: { properties: Record<string, unknown> | null }) => f.properties?.['kind'] === 'release',
+    );
+    expect(release?.properties).toMatchObject({
+      details: { people: { hostages: 24 } },
+      detailsText: 'People released: 24 hostages',
+    });
 
     const calendar = new ICAL.Component(
       ICAL.parse(await text(`/v1/locations/gaza-strip/timeline?${kinds}&format=ics`)),
@@ -222,5 +235,6 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
     // The truce spans 24 November to 1 December: an all-day event ending the day after.
     expect(truce?.startDate.toString()).toBe('2023-11-24');
     expect(truce?.endDate.toString()).toBe('2023-12-02');
+    expect(truce?.description).toContain('Stage: started\nTerms: Four days, extendable');
   });
 });

@@ -60,7 +60,7 @@ describe('projection lifecycle over HTTP', () => {
     const versions: Record<string, number> = {
       registry: 1,
       timelines: new TimelinesProjection().version,
-      search: 2,
+      search: 3,
       'aid-flows': 1,
     };
     for (const projection of body) {

@@ -86,16 +86,13 @@ async function replay(file: string): Promise<void> {
     out(
       `replayed ${read} events in ${seconds.toFixed(2)} s (${Math.round(read / Math.max(seconds, 0.001))} events/s)`,
     );
-    out(`incidents: ${count('SELECT COUNT(*) AS n FROM incidents WHERE recorded_to IS NULL')}`);
+    const current = `FROM incident_heads h JOIN incident_versions v ON v.doc = h.doc`;
+    out(`incidents: ${count(`SELECT COUNT(*) AS n ${current}`)}`);
     const kinds = readStore.db
-      .prepare(
-        'SELECT kind, COUNT(*) AS n FROM incidents WHERE recorded_to IS NULL GROUP BY kind ORDER BY kind',
-      )
+      .prepare(`SELECT v.kind, COUNT(*) AS n ${current} GROUP BY v.kind ORDER BY v.kind`)
       .all() as { kind: string; n: number }[];
     for (const { kind, n } of kinds) out(`  ${kind}: ${n}`);
-    out(
-      `retracted: ${count('SELECT COUNT(*) AS n FROM incidents WHERE recorded_to IS NULL AND retracted = 1')}`,
-    );
+    out(`retracted: ${count(`SELECT COUNT(*) AS n ${current} WHERE v.retracted = 1`)}`);
     out(
       `actors: ${count('SELECT COUNT(*) AS n FROM actors')}, locations: ${count('SELECT COUNT(*) AS n FROM locations')}`,
     );

@@ -29,6 +29,11 @@ export interface RecordedEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: EventMetadata;
+  /**
+   * The stored JSON text of `data`, where the adapter holds it (SQLite): a projection can keep it
+   * as it is instead of serialising `data` again.
+   */
+  readonly dataText?: string;
 }
 
 export type ExpectedRevision = bigint | 'no_stream' | 'stream_exists' | 'any';

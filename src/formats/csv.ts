@@ -130,7 +130,7 @@ export function entriesCsv(page: EntryPage, bom: boolean): string {
       locationNames: namesWithRoles(e.locations, '; '),
       detailsText: detailLines(e)
         .map((line) => `${line.label}: ${line.text}`)
-        .join(' | '),
+        .join('; '),
       disputes: disputeTexts(e)
         .map((d) => `${d.field}: ${disputeSentence(d)}`)
         .join(' | '),

@@ -80,7 +80,10 @@ export function entriesGeoJson(page: EntryPage, coordinates: ReadonlyMap<string,
         precision: e.occurred.precision,
         actors: e.actors.map((a) => a.id),
         actorNames: e.actors.map((a) => a.name),
-        details: detailLines(e).map((line) => `${line.label}: ${line.text}`),
+        details: e.details,
+        detailsText: detailLines(e)
+          .map((line) => `${line.label}: ${line.text}`)
+          .join('; '),
         disputes: disputeTexts(e).map((d) => `${d.label}: ${disputeSentence(d)}`),
         sources: e.sources.map(sourceLine),
         sourceUrls: e.sources.flatMap((s) => (s.url === undefined ? [] : [s.url])),

@@ -27,5 +27,10 @@ export interface Slot {
   serving: Generation;
   /** Serving tables built by an older version: they answer queries but no longer follow the log. */
   frozen: boolean;
+  /**
+   * The serving generation holds nothing yet (a new view, a fresh read store): a bulk-loaded build
+   * from position 0 stands for it and its position is the build's.
+   */
+  initial: boolean;
   build?: BuildGeneration;
 }

@@ -92,6 +92,8 @@ export class ProjectionRunner {
     const slot: Slot = {
       factory,
       frozen,
+      // A view with nothing applied yet is bulk-loaded in a build rather than caught up row by row.
+      initial: !frozen && row.checkpoint === 0 && projection.beginLoad !== undefined,
       serving: {
         projection,
         version: row.version,
@@ -108,6 +110,8 @@ export class ProjectionRunner {
       this.logger.log(
         `${projection.name}: version ${row.version} → ${projection.version}, rebuilding in the background`,
       );
+      this.rebuilds.begin(slot);
+    } else if (slot.initial) {
       this.rebuilds.begin(slot);
     }
   }
@@ -131,13 +135,27 @@ export class ProjectionRunner {
     this.waiters.cancelAll();
   }
 
-  /** Lowest checkpoint of the generations that follow the log; undefined when none does. */
+  /**
+   * Lowest checkpoint of the generations that follow the log, and of the builds that stand for an
+   * empty serving generation; undefined when there are none.
+   */
   private activePosition(): bigint | undefined {
     let min: bigint | undefined;
-    for (const { generation } of this.liveGenerations()) {
+    const standing = [
+      ...this.liveGenerations().map((l) => l.generation),
+      ...[...this.slots.values()].flatMap((s) =>
+        s.initial && s.build && !s.build.attached ? [s.build] : [],
+      ),
+    ];
+    for (const generation of standing) {
       if (min === undefined || generation.checkpoint < min) min = generation.checkpoint;
     }
     return min;
+  }
+
+  /** Only bulk loads are running: the live loop has nothing to feed until one of them serves. */
+  private onlyLoading(): boolean {
+    return this.liveGenerations().length === 0 && [...this.slots.values()].some((s) => s.initial);
   }
 
   /** The position every serving projection has applied. */
@@ -218,6 +236,14 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         this.state = 'catching_up';
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we wait
+        while (this.onlyLoading() && !signal.aborted) {
+          await delay(20, undefined, { signal }).catch(() => undefined);
+        }
+        // A bulk load that now serves stands at the head: the loop need not read the log before it.
+        const live = this.liveGenerations().map((l) => l.generation.checkpoint);
+        const lowest = live.reduce((min, c) => (c < min ? c : min), live[0] ?? 0n);
+        if (lowest > this.mainPosition) this.mainPosition = lowest;
         await this.catchUp(signal);
         this.state = 'live';
         this.lastError = undefined;
@@ -262,7 +288,8 @@ export class ProjectionRunner {
   private liveGenerations(): { generation: Generation; slot: Slot; build: boolean }[] {
     const out: { generation: Generation; slot: Slot; build: boolean }[] = [];
     for (const slot of this.slots.values()) {
-      if (!slot.frozen && !slot.serving.failure) out.push({ generation: slot.serving, slot, build: false });
+      if (!slot.frozen && !slot.initial && !slot.serving.failure)
+        out.push({ generation: slot.serving, slot, build: false });
       if (slot.build?.attached && !slot.build.failure)
         out.push({ generation: slot.build, slot, build: true });
     }

@@ -22,6 +22,14 @@ export interface Projection {
   init(db: Database.Database, names: TableNames): void;
   /** Applies one event; runs inside the runner's transaction, which also moves the checkpoint. */
   apply(event: RecordedEvent): void;
+  /**
+   * Optional bulk load for a rebuild from position 0: creates the tables in load form (in log
+   * order, without secondary indexes) instead of `init`. `init` on a generation found half loaded
+   * must carry on loading.
+   */
+  beginLoad?(db: Database.Database, names: TableNames): void;
+  /** Turns the loaded tables into their serving form (sorts, indexes); runs in one transaction. */
+  finishLoad?(): void;
 }
 
 /** Makes a fresh projection instance: one serves while another is rebuilt. */

@@ -34,7 +34,7 @@ export class RebuildJobs {
     private readonly logger: Logger,
   ) {}
 
-  /** Starts a new generation in empty shadow tables, at position 0. */
+  /** Starts a new generation in empty shadow tables, at position 0, in load form where it has one. */
   begin(slot: Slot): void {
     const projection = slot.factory();
     const generation = Math.max(slot.serving.generation, slot.build?.generation ?? 0) + 1;
@@ -42,13 +42,20 @@ export class RebuildJobs {
     db.transaction(() => {
       for (const table of projection.tables) db.exec(`DROP TABLE IF EXISTS "${table}__next"`);
       this.catalog.startBuild(projection.name, projection.version, generation);
+      if (projection.beginLoad) projection.beginLoad(db, buildNames(generation));
+      else projection.init(db, buildNames(generation));
     })();
-    this.open(slot, generation, 0n, projection);
+    this.track(slot, generation, 0n, projection);
   }
 
   /** Opens a generation's shadow tables where its checkpoint stands (a resumed rebuild). */
-  open(slot: Slot, generation: number, checkpoint: bigint, projection: Projection = slot.factory()): void {
+  open(slot: Slot, generation: number, checkpoint: bigint): void {
+    const projection = slot.factory();
     projection.init(this.readStore.db, buildNames(generation));
+    this.track(slot, generation, checkpoint, projection);
+  }
+
+  private track(slot: Slot, generation: number, checkpoint: bigint, projection: Projection): void {
     slot.build = {
       projection,
       version: projection.version,
@@ -95,6 +102,11 @@ export class RebuildJobs {
       if (batch.length === 0) {
         // Synchronously from here to the attach: the live loop cannot slip an event in between.
         if (build.checkpoint >= live.position()) {
+          // Loaded in log order: now sort and index once, before following the log row by row.
+          if (build.projection.finishLoad) {
+            const finish = build.projection.finishLoad.bind(build.projection);
+            this.readStore.db.transaction(finish)();
+          }
           build.attached = true;
           this.swapIfCaughtUp(slot, live);
         } else {
@@ -121,15 +133,18 @@ export class RebuildJobs {
     const db = this.readStore.db;
     const name = build.projection.name;
     db.transaction(() => {
+      const shadows = new Set(this.catalog.shadowTables());
       for (const table of build.projection.tables) {
         db.exec(`DROP TABLE IF EXISTS "${table}"`);
-        db.exec(`ALTER TABLE "${table}__next" RENAME TO "${table}"`);
+        // A table of the load form is gone by now; one the new version no longer has is just dropped.
+        if (shadows.has(`${table}__next`)) db.exec(`ALTER TABLE "${table}__next" RENAME TO "${table}"`);
       }
       this.catalog.finishBuild(name);
     })();
     build.projection.init(db, servingNames(build.generation));
     slot.serving = { ...build };
     slot.frozen = false;
+    slot.initial = false;
     slot.build = undefined;
     this.logger.log(`${name}: version ${build.version} (generation ${build.generation}) now serves`);
     live.swapped(slot);

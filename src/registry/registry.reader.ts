@@ -140,6 +140,27 @@ export class RegistryReader {
       .map((r) => r.id);
   }
 
+  /** The subject a timeline of `id` shows: the actor's canonical actor, or the location itself. */
+  subject(kind: RegistryKind, id: string): Expansion['subject'] {
+    if (kind === 'location') {
+      const found = this.location(id);
+      if (!found) throw new NotFoundError('location', id);
+      return { id: found.location_id, name: found.name, kind: found.kind };
+    }
+    const requested = this.actor(id);
+    if (!requested) throw new NotFoundError('actor', id);
+    const canonical =
+      requested.canonical_id === requested.actor_id
+        ? requested
+        : (this.actor(requested.canonical_id) ?? requested);
+    return { id: canonical.actor_id, name: canonical.name, kind: canonical.kind };
+  }
+
+  /** The registered name of an actor or location; undefined when the view lacks it. */
+  name(kind: RegistryKind, id: string): string | undefined {
+    return kind === 'actor' ? this.actor(id)?.name : this.location(id)?.name;
+  }
+
   /** Whether `candidate` sits somewhere under `ancestor` in the hierarchy (or is it). */
   isWithin(candidate: string, ancestor: string): boolean {
     return this.descendants(ancestor).includes(candidate);

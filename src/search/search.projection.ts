@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { parsePartialDate } from '../common/partial-date.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import type { IncidentFacts, IncidentKind } from '../incidents/incident.js';
 import { addSource, applyCorrection } from '../incidents/incident.changes.js';
@@ -11,19 +10,43 @@ import {
 } from '../incidents/incident.events.js';
 import { searchableDetails } from '../incidents/incident.rules.js';
 import type { Projection, TableNames } from '../projections/projection.js';
+import { daySpan } from '../timelines/day.js';
 
 type Statement = Database.Statement;
 
+/** What a re-index needs besides the indexed text itself (read back from the FTS table). */
+interface SearchState {
+  readonly o: IncidentFacts['occurred'];
+  /** Only the details that are searched: the rest never reaches this view. */
+  readonly d: Readonly<Record<string, unknown>>;
+  /** Quotes of the sources, in order. */
+  readonly q: readonly string[];
+}
+
+/** The details of a kind that search indexes, and nothing else. */
+function searchedDetails(
+  kind: IncidentKind,
+  details: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (searchableDetails(kind, { [key]: value }).length > 0) out[key] = value;
+  }
+  return out;
+}
+
 /**
- * Full text over incident titles, summaries, quotes and searchable details (SQLite FTS5), with the facts the search
- * filters on. Its own projection, so it can be rebuilt or re-tokenised without touching timelines.
- * Rows are keyed by the report's log position, which is also the FTS rowid; a correction or a new
- * source re-indexes the incident, a retraction takes it out of search as out of timelines.
+ * Full text over incident titles, summaries, quotes and searchable details (SQLite FTS5), with the
+ * facts the search filters on. Its own projection, so it can be rebuilt or re-tokenised without
+ * touching timelines. Rows are keyed by the report's log position, which is also the FTS rowid; a
+ * correction or a new source re-indexes the incident, a retraction takes it out of search as out
+ * of timelines. The text lives once, in the FTS table; the row keeps only what a re-index needs.
  */
 export class SearchProjection implements Projection {
   readonly name = 'search';
   // 2: details' searchable texts (a truce's terms, a resolution's number) join the quotes column.
-  readonly version = 2;
+  // 3: days as day numbers; the row keeps a compact state instead of the whole facts.
+  readonly version = 3;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
   readonly tables = ['incident_fts', 'incident_search'];
   private db: Database.Database | undefined;
@@ -32,7 +55,11 @@ export class SearchProjection implements Projection {
     | {
         text: Statement;
         facts: Statement;
-        current: Database.Statement<[string], { seq: number; kind: string; facts: string }>;
+        current: Database.Statement<
+          [string],
+          { seq: number; kind: string; actors: string; locations: string; state: string }
+        >;
+        indexed: Database.Statement<[number], { title: string; summary: string }>;
         forget: Statement;
         unindex: Statement;
       }
@@ -48,17 +75,18 @@ export class SearchProjection implements Projection {
         title, summary, quotes, tokenize = 'unicode61 remove_diacritics 2');
       CREATE TABLE IF NOT EXISTS ${search} (
         seq INTEGER PRIMARY KEY, incident_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-        first_day TEXT NOT NULL, last_day TEXT NOT NULL, actors TEXT NOT NULL, locations TEXT NOT NULL,
-        facts TEXT NOT NULL) STRICT;
+        first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, actors TEXT NOT NULL, locations TEXT NOT NULL,
+        state TEXT NOT NULL) STRICT;
       CREATE INDEX IF NOT EXISTS ${names.index('incident_search_by_date')} ON ${search} (first_day, seq);
     `);
     this.statements = {
       text: db.prepare(`INSERT OR REPLACE INTO ${fts} (rowid, title, summary, quotes) VALUES (?, ?, ?, ?)`),
       facts: db.prepare(
-        `INSERT OR REPLACE INTO ${search} (seq, incident_id, kind, first_day, last_day, actors, locations, facts)
+        `INSERT OR REPLACE INTO ${search} (seq, incident_id, kind, first_day, last_day, actors, locations, state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      current: db.prepare(`SELECT seq, kind, facts FROM ${search} WHERE incident_id = ?`),
+      current: db.prepare(`SELECT seq, kind, actors, locations, state FROM ${search} WHERE incident_id = ?`),
+      indexed: db.prepare(`SELECT title, summary FROM ${fts} WHERE rowid = ?`),
       unindex: db.prepare(
         `DELETE FROM ${fts} WHERE rowid = (SELECT seq FROM ${search} WHERE incident_id = ?)`,
       ),
@@ -83,15 +111,14 @@ export class SearchProjection implements Projection {
         return;
       case 'IncidentCorrected':
       case 'IncidentSourceAdded': {
-        const current = this.statements.current.get(incidentId);
+        const facts = this.facts(incidentId);
         // A retracted incident is out of search already; nothing to re-index.
-        if (!current) return;
-        const facts = JSON.parse(current.facts) as IncidentFacts;
+        if (!facts) return;
         const next =
           incidentEvent.type === 'IncidentCorrected'
-            ? applyCorrection(facts, incidentEvent.data.changes)
-            : addSource(facts, incidentEvent.data.source);
-        this.index(current.seq, current.kind, next);
+            ? applyCorrection(facts.facts, incidentEvent.data.changes)
+            : addSource(facts.facts, incidentEvent.data.source);
+        this.index(facts.seq, facts.kind, next);
         return;
       }
       default: {
@@ -101,26 +128,57 @@ export class SearchProjection implements Projection {
     }
   }
 
+  /** The facts as far as search knows them: enough to apply a correction or a source and re-index. */
+  private facts(incidentId: string): { seq: number; kind: string; facts: IncidentFacts } | undefined {
+    const current = this.statements?.current.get(incidentId);
+    const text = current ? this.statements?.indexed.get(current.seq) : undefined;
+    if (!current || !text) return undefined;
+    const state = JSON.parse(current.state) as SearchState;
+    // Search keeps the ids of the participants only: names and roles are not searched.
+    const ids = (list: string): { id: string }[] =>
+      list
+        .split(',')
+        .filter((id) => id !== '')
+        .map((id) => ({ id }));
+    return {
+      seq: current.seq,
+      kind: current.kind,
+      facts: {
+        incidentId,
+        occurred: state.o,
+        title: text.title,
+        summary: text.summary,
+        actors: ids(current.actors) as unknown as IncidentFacts['actors'],
+        locations: ids(current.locations) as unknown as IncidentFacts['locations'],
+        details: state.d,
+        sources: state.q.map((quote) => ({ publisher: '', quote })),
+      },
+    };
+  }
+
   private index(seq: number, kind: string, facts: IncidentFacts): void {
     if (!this.statements) return;
-    const on = parsePartialDate(facts.occurred.on);
+    const on = daySpan(facts.occurred.on);
     if (!on) throw new Error(`incident ${facts.incidentId} has an invalid date ${facts.occurred.on}`);
-    const until = facts.occurred.until === undefined ? undefined : parsePartialDate(facts.occurred.until);
-    const quotes = [
-      ...searchableDetails(kind as IncidentKind, facts.details),
-      ...facts.sources.map((s) => s.quote ?? ''),
-    ]
+    const until = facts.occurred.until === undefined ? undefined : daySpan(facts.occurred.until);
+    const sourceQuotes = facts.sources.flatMap((s) => (s.quote === undefined ? [] : [s.quote]));
+    const quotes = [...searchableDetails(kind as IncidentKind, facts.details), ...sourceQuotes]
       .filter((q) => q !== '')
       .join('\n');
+    const state: SearchState = {
+      o: facts.occurred,
+      d: searchedDetails(kind as IncidentKind, facts.details),
+      q: sourceQuotes,
+    };
     this.statements.facts.run(
       seq,
       facts.incidentId,
       kind,
-      on.firstDay,
-      until?.lastDay ?? on.lastDay,
+      on.first,
+      until?.last ?? on.last,
       `,${facts.actors.map((a) => a.id).join(',')},`,
       `,${facts.locations.map((l) => l.id).join(',')},`,
-      JSON.stringify(facts),
+      JSON.stringify(state),
     );
     this.statements.text.run(seq, facts.title, facts.summary ?? '', quotes);
   }

@@ -5,6 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { decodeOffset, encodeOffset, RegistryReader } from '../registry/registry.reader.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import { dayNumber } from '../timelines/day.js';
 import { TimelineReader } from '../timelines/timeline.reader.js';
 
 export interface IncidentSearch {
@@ -54,11 +55,11 @@ export class SearchReader {
     }
     if (from) {
       where.push('s.last_day >= ?');
-      params.push(from.firstDay);
+      params.push(dayNumber(from.firstDay));
     }
     if (to) {
       where.push('s.first_day <= ?');
-      params.push(to.lastDay);
+      params.push(dayNumber(to.lastDay));
     }
     if (query.kinds && query.kinds.length > 0) {
       where.push(`s.kind IN (${query.kinds.map(() => '?').join(', ')})`);

@@ -5,7 +5,10 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { dayNumber, dayText } from './day.js';
 import type { ChangeKind, FieldChange, TimelineEntry } from './timeline-entry.js';
+import { OPEN_MS, REL } from './timeline-tables.js';
+import { ENTRY_SQL } from './version-fields.js';
 
 export type Subject = 'actor' | 'location';
 
@@ -34,6 +37,14 @@ export interface TimelinePage {
   readonly nextCursor: string | null;
 }
 
+/** A page as the read store gives it: each entry the stored JSON text, not parsed. */
+export interface StoredPage {
+  readonly subject: TimelinePage['subject'];
+  readonly asOf: string | null;
+  readonly entries: readonly { readonly json: string; readonly matchedThrough: readonly MatchedThrough[] }[];
+  readonly nextCursor: string | null;
+}
+
 export interface TimelineChange {
   readonly incidentId: string;
   readonly change: ChangeKind;
@@ -55,36 +66,45 @@ export interface ChangesPage {
   readonly nextCursor: string | null;
 }
 
-const TABLES = {
-  actor: { timeline: 'actor_timeline', key: 'actor_id' },
-  location: { timeline: 'location_timeline', key: 'location_id' },
-} as const;
-
-/**
- * Rows visible at an instant: opened at or before it and not closed by then. The unary `+` keeps
- * SQLite from driving the scan by `recorded_from` (the changes-feed index), which would sort every
- * version of a busy actor; the date-ordered index then serves the ORDER BY without a sort.
- */
-function versionAt(alias: string, asOf: string | undefined, params: (string | number)[]): string {
-  if (asOf === undefined) return `${alias}.recorded_to IS NULL`;
-  params.push(asOf, asOf);
-  return `+${alias}.recorded_from <= ? AND (${alias}.recorded_to IS NULL OR ${alias}.recorded_to > ?)`;
+/** Which rows of a subject a timeline lists: its own, plus merged duplicates, affiliates, descendants. */
+function relations(subject: Subject, include: Include | undefined): number {
+  if (subject === 'location') return include === 'descendants' ? REL.self | REL.descendant : REL.self;
+  const own = REL.self | REL.merged;
+  return include === 'affiliates' ? own | REL.affiliate : own;
 }
 
+function instant(text: string, field: string): number {
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms))
+    throw new DomainValidationError([{ field, message: 'must be an ISO 8601 instant' }]);
+  return ms;
+}
+
+/** The subject's interned id in the timeline view (NULL when it has no entries yet). */
+const SUBJECT_SQL = `(SELECT id FROM timeline_subjects WHERE kind = ? AND slug = ?)`;
+const kindCode = (subject: Subject): string => (subject === 'actor' ? 'a' : 'l');
+
 /**
- * The SQL of one timeline page (limit + 1 rows, to know whether another page follows). A pure
- * function, so tests can check its query plan.
+ * The SQL of one timeline page: the subject's range of the entry-ordered primary key, each row
+ * joined to its version by rowid, filtered to the time axis asked for. Rows of one entry reached
+ * through several ids are adjacent; the reader reads until `limit + 1` entries. A pure function,
+ * so tests can check its query plan.
  */
 export function timelineQuery(
   subject: Subject,
   id: string,
   filter: TimelineFilter,
 ): { sql: string; params: (string | number)[] } {
-  const { timeline, key } = TABLES[subject];
-  const where = [`t.${key} = ?`];
-  const params: (string | number)[] = [id];
-  where.push(versionAt('t', filter.asOf, params));
-  if (filter.includeRetracted !== true) where.push('t.retracted = 0');
+  const params: (string | number)[] = [kindCode(subject), id, relations(subject, filter.include)];
+  const where = [`t.subject = ${SUBJECT_SQL}`, 't.rel & ? <> 0'];
+  if (filter.asOf === undefined) {
+    where.push(`v.rec_to = ${OPEN_MS}`);
+  } else {
+    const at = instant(filter.asOf, 'asOf');
+    where.push('v.rec_from <= ? AND v.rec_to > ?');
+    params.push(at, at);
+  }
+  if (filter.includeRetracted !== true) where.push('v.retracted = 0');
   const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
   const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
   if (from && to && to.lastDay < from.firstDay) {
@@ -93,41 +113,69 @@ export function timelineQuery(
   // Overlap: an incident matches when its span [first_day, last_day] meets [from, to].
   if (from) {
     where.push('t.last_day >= ?');
-    params.push(from.firstDay);
+    params.push(dayNumber(from.firstDay));
   }
   if (to) {
     where.push('t.first_day <= ?');
-    params.push(to.lastDay);
+    params.push(dayNumber(to.lastDay));
   }
   if (filter.kinds && filter.kinds.length > 0) {
-    where.push(`t.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
+    where.push(`v.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
     params.push(...filter.kinds);
   }
   if (filter.role !== undefined) {
     where.push('instr(t.roles, ?) > 0');
     params.push(`,${filter.role},`);
   }
-  const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
+  const desc = filter.order === 'desc';
   if (filter.cursor !== undefined) {
     const cursor = decodeCursor(filter.cursor);
-    where.push(`(t.first_day, t.seq) ${filter.order === 'desc' ? '<' : '>'} (?, ?)`);
-    params.push(cursor.day, cursor.seq);
+    where.push(`(t.first_day, t.seq) ${desc ? '<' : '>'} (?, ?)`);
+    params.push(dayNumber(cursor.day), cursor.seq);
   }
-  params.push(filter.limit + 1);
-  const sql = `SELECT i.doc, t.first_day, t.seq, t.${key} AS matched
-     FROM ${timeline} t JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-     WHERE ${where.join(' AND ')} ORDER BY t.first_day ${direction}, t.seq ${direction} LIMIT ?`;
+  const direction = desc ? 'DESC' : 'ASC';
+  const sql = `SELECT ${ENTRY_SQL} AS entry, t.first_day, t.seq, t.rel, s.slug AS via
+     FROM timeline t JOIN incident_versions v ON v.doc = t.doc JOIN timeline_subjects s ON s.id = t.via
+     WHERE ${where.join(' AND ')}
+     ORDER BY t.first_day ${direction}, t.seq ${direction}, t.doc ${direction}, t.via ${direction}`;
+  return { sql, params };
+}
+
+/** The SQL of one page of a subject's changes feed, in recording order. */
+export function changesQuery(
+  subject: Subject,
+  id: string,
+  since: string,
+  cursor: string | undefined,
+): { sql: string; params: (string | number)[] } {
+  const params: (string | number)[] = [kindCode(subject), id, instant(since, 'since')];
+  let after = '';
+  if (cursor !== undefined) {
+    const position = decodeCursor(cursor);
+    after = 'AND (t.rec_from, t.seq, t.doc) > (?, ?, ?)';
+    params.push(instant(position.day, 'cursor'), position.seq, position.revision ?? -1);
+  }
+  const sql = `SELECT ${ENTRY_SQL} AS entry, v.change, v.revision, v.gone, t.rec_from, t.seq, t.doc
+     FROM timeline t JOIN incident_versions v ON v.doc = t.doc
+     WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? ${after}
+     ORDER BY t.rec_from, t.seq, t.doc`;
   return { sql, params };
 }
 
 interface TimelineRow {
-  doc: string;
-  first_day: string;
+  entry: string;
+  first_day: number;
   seq: number;
-  matched: string;
+  rel: number;
+  via: string;
 }
 
-type MergedRow = Omit<TimelineRow, 'matched'> & { matched: string[] };
+const RELATION: Readonly<Record<number, MatchedThrough['relation']>> = {
+  [REL.self]: 'self',
+  [REL.merged]: 'merged',
+  [REL.affiliate]: 'affiliate',
+  [REL.descendant]: 'descendant',
+};
 
 /** Reads timelines from the read store with keyset pagination over (first day, report position). */
 @Injectable()
@@ -137,52 +185,72 @@ export class TimelineReader {
     private readonly registry: RegistryReader,
   ) {}
 
-  /**
-   * A page of the subject's timeline. The registry widens the subject into ids (merged duplicates,
-   * affiliates, descendants); a merged actor's id answers with its canonical actor's timeline.
-   */
+  /** A page of the subject's timeline, entries parsed (for the formats that render them). */
   page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const expansion = this.registry.expand(subject, id, filter.include);
-    const rows = this.mergedRows(subject, [...expansion.ids.keys()], filter);
-    const page = rows.slice(0, filter.limit);
-    const last = page[page.length - 1];
+    const stored = this.storedPage(subject, id, filter);
     return {
-      subject: expansion.subject,
-      asOf: filter.asOf ?? null,
-      entries: page.map((row) => ({
-        ...(JSON.parse(row.doc) as TimelineEntry),
-        matchedThrough: row.matched.flatMap((matched) => {
-          const through = expansion.ids.get(matched);
-          return through ? [through] : [];
-        }),
+      ...stored,
+      entries: stored.entries.map((e) => ({
+        ...(JSON.parse(e.json) as TimelineEntry),
+        matchedThrough: e.matchedThrough,
       })),
-      nextCursor:
-        rows.length > filter.limit && last ? encodeCursor({ day: last.first_day, seq: last.seq }) : null,
     };
   }
 
   /**
-   * The first `limit + 1` entries over several ids (descendants, affiliates, merged duplicates),
-   * each incident once with every id it matched through. Each id is read by its own index scan,
-   * in order, and the lists are merged: exact, because an incident among the first `limit + 1` of
-   * the union is among the first `limit + 1` of every list it is in, and far cheaper than letting
-   * SQLite group and sort every row of every id.
+   * A page of the subject's timeline as stored JSON text. The registry gives the canonical subject
+   * (a merged actor's id answers with its canonical actor's timeline); every entry is one row range
+   * of the timeline view, read until `limit + 1` distinct entries.
    */
-  private mergedRows(subject: Subject, ids: readonly string[], filter: TimelineFilter): MergedRow[] {
-    const byIncident = new Map<number, MergedRow>();
-    for (const id of ids) {
-      const { sql, params } = timelineQuery(subject, id, filter);
-      for (const row of this.readStore.prepare<(string | number)[], TimelineRow>(sql).all(...params)) {
-        // `seq`, the report's position, names the incident; every list holds the same version of it.
-        const known = byIncident.get(row.seq);
-        if (known) known.matched.push(row.matched);
-        else byIncident.set(row.seq, { ...row, matched: [row.matched] });
-      }
+  storedPage(subject: Subject, id: string, filter: TimelineFilter): StoredPage {
+    if (filter.include === 'descendants' && subject !== 'location') {
+      throw new DomainValidationError([
+        { field: 'include', message: 'descendants applies to locations only' },
+      ]);
     }
-    const sign = filter.order === 'desc' ? -1 : 1;
-    return [...byIncident.values()]
-      .sort((a, b) => sign * (a.first_day < b.first_day ? -1 : a.first_day > b.first_day ? 1 : a.seq - b.seq))
-      .slice(0, filter.limit + 1);
+    if (filter.include === 'affiliates' && subject !== 'actor') {
+      throw new DomainValidationError([{ field: 'include', message: 'affiliates applies to actors only' }]);
+    }
+    const canonical = this.registry.subject(subject, id);
+    const { sql, params } = timelineQuery(subject, canonical.id, filter);
+    const names = new Map<string, string>([[canonical.id, canonical.name]]);
+    const entries: { json: string; matchedThrough: MatchedThrough[]; day: number; seq: number }[] = [];
+    for (const row of this.readStore.prepare<(string | number)[], TimelineRow>(sql).iterate(...params)) {
+      const through = this.through(subject, canonical.id, row, names);
+      const last = entries[entries.length - 1];
+      if (last?.seq === row.seq) {
+        if (!last.matchedThrough.some((m) => m.id === through.id)) last.matchedThrough.push(through);
+        continue;
+      }
+      if (entries.length > filter.limit) break;
+      entries.push({ json: row.entry, matchedThrough: [through], day: row.first_day, seq: row.seq });
+    }
+    const page = entries.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      subject: canonical,
+      asOf: filter.asOf ?? null,
+      entries: page.map(({ json, matchedThrough }) => ({ json, matchedThrough })),
+      nextCursor:
+        entries.length > filter.limit && last
+          ? encodeCursor({ day: dayText(last.day), seq: last.seq })
+          : null,
+    };
+  }
+
+  private through(
+    subject: Subject,
+    canonical: string,
+    row: TimelineRow,
+    names: Map<string, string>,
+  ): MatchedThrough {
+    let name = names.get(row.via);
+    if (name === undefined) {
+      name = this.registry.name(subject, row.via) ?? row.via;
+      names.set(row.via, name);
+    }
+    const relation = row.via === canonical ? 'self' : (RELATION[row.rel] ?? 'self');
+    return { id: row.via, name, relation };
   }
 
   /**
@@ -198,49 +266,36 @@ export class TimelineReader {
     cursor?: string,
     includeRetracted = false,
   ): ChangesPage {
-    const { timeline, key } = TABLES[subject];
-    const expansion = this.registry.expand(subject, id, undefined);
-    const ids = [...expansion.ids.keys()];
-    const params: (string | number)[] = [...ids, since];
-    let after = '';
-    if (cursor !== undefined) {
-      const position = decodeCursor(cursor);
-      after = 'AND (t.recorded_from, t.seq, t.revision) > (?, ?, ?)';
-      params.push(position.day, position.seq, position.revision ?? -1);
+    const canonical = this.registry.subject(subject, id);
+    const { sql, params } = changesQuery(subject, canonical.id, since, cursor);
+    const rows: {
+      entry: string;
+      change: ChangeKind;
+      revision: number;
+      gone: number;
+      rec_from: number;
+      seq: number;
+      doc: number;
+    }[] = [];
+    for (const row of this.readStore
+      .prepare<(string | number)[], (typeof rows)[number]>(sql)
+      .iterate(...params)) {
+      if (rows[rows.length - 1]?.doc === row.doc) continue;
+      if (rows.length > limit) break;
+      rows.push(row);
     }
-    const rows = this.readStore
-      .prepare<
-        (string | number)[],
-        {
-          doc: string;
-          change: ChangeKind;
-          revision: number;
-          recorded_from: string;
-          seq: number;
-          gone: number;
-        }
-      >(
-        `SELECT i.doc, i.change, i.revision, t.recorded_from, t.seq,
-           (SELECT now.retracted FROM incidents now
-             WHERE now.incident_id = t.incident_id AND now.recorded_to IS NULL) AS gone
-         FROM ${timeline} t
-         JOIN incidents i ON i.incident_id = t.incident_id AND i.revision = t.revision
-         WHERE t.${key} IN (${ids.map(() => '?').join(', ')}) AND t.recorded_from > ? ${after}
-         ORDER BY t.recorded_from, t.seq, t.revision LIMIT ?`,
-      )
-      .all(...params, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      subject: expansion.subject,
+      subject: canonical,
       since,
       changes: page.map((row): TimelineChange => {
-        const entry = JSON.parse(row.doc) as TimelineEntry;
+        const entry = JSON.parse(row.entry) as TimelineEntry;
         const change = {
           incidentId: entry.incidentId,
           change: row.change,
           revision: row.revision,
-          recordedAt: row.recorded_from,
+          recordedAt: new Date(row.rec_from).toISOString(),
         };
         if (row.gone === 1 && !includeRetracted) return { ...change, entry: null };
         const corrected = row.change === 'corrected' ? entry.corrections.at(-1)?.changes : undefined;
@@ -249,20 +304,34 @@ export class TimelineReader {
       // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
       nextCursor:
         rows.length > limit && last
-          ? encodeCursor({ day: last.recorded_from, seq: last.seq, revision: last.revision })
+          ? encodeCursor({ day: new Date(last.rec_from).toISOString(), seq: last.seq, revision: last.doc })
           : null,
     };
   }
 
-  /** One incident, current or as of an instant. */
-  incident(incidentId: string, asOf?: string): TimelineEntry {
+  /** One incident as stored JSON text, current or as of an instant. */
+  incidentJson(incidentId: string, asOf?: string): string {
     const params: (string | number)[] = [incidentId];
+    let axis = `v.rec_to = ${OPEN_MS}`;
+    if (asOf !== undefined) {
+      const at = instant(asOf, 'asOf');
+      axis = 'v.rec_from <= ? AND v.rec_to > ?';
+      params.push(at, at);
+    }
     const row = this.readStore
-      .prepare<(string | number)[], { doc: string }>(
-        `SELECT i.doc FROM incidents i WHERE i.incident_id = ? AND ${versionAt('i', asOf, params)}`,
+      .prepare<(string | number)[], { entry: string }>(
+        `WITH RECURSIVE chain(doc) AS (
+           SELECT doc FROM incident_heads WHERE incident_id = ?
+           UNION ALL SELECT v.prev FROM incident_versions v JOIN chain ON v.doc = chain.doc WHERE v.prev IS NOT NULL)
+         SELECT ${ENTRY_SQL} AS entry FROM chain JOIN incident_versions v ON v.doc = chain.doc WHERE ${axis} LIMIT 1`,
       )
       .get(...params);
     if (!row) throw new NotFoundError('incident', incidentId);
-    return JSON.parse(row.doc) as TimelineEntry;
+    return row.entry;
+  }
+
+  /** One incident, current or as of an instant. */
+  incident(incidentId: string, asOf?: string): TimelineEntry {
+    return JSON.parse(this.incidentJson(incidentId, asOf)) as TimelineEntry;
   }
 }

@@ -1,157 +1,313 @@
 import type Database from 'better-sqlite3';
-import { parsePartialDate } from '../common/partial-date.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import {
   INCIDENT_EVENT_TYPES,
   isIncidentReported,
   type IncidentEvent,
+  type IncidentReported,
 } from '../incidents/incident.events.js';
 import type { Projection, TableNames } from '../projections/projection.js';
+import type { RegistryEvent } from '../registry/registry.events.js';
+import { daySpan } from './day.js';
+import { reportedOn } from './reported-on.js';
+import { type LinkChange, SubjectLinks } from './subject-links.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { amendedEntry, reportedEntry } from './timeline-entry.evolve.js';
+import {
+  baseTablesSql,
+  changesIndexSql,
+  loadSql,
+  OPEN_DAY,
+  OPEN_MS,
+  REL,
+  TIMELINE_TABLES,
+  type TimelineTable,
+  timelineSql,
+} from './timeline-tables.js';
+import { entryJson, firstVersionFields, versionFields } from './version-fields.js';
 
-type Statement = Database.Statement;
+type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
-const TIMELINE_COLUMNS = `incident_id TEXT NOT NULL, revision INTEGER NOT NULL,
-  recorded_from TEXT NOT NULL, recorded_to TEXT, roles TEXT NOT NULL, kind TEXT NOT NULL,
-  first_day TEXT NOT NULL, last_day TEXT NOT NULL, seq INTEGER NOT NULL, retracted INTEGER NOT NULL`;
+const REGISTRY_TYPES = ['LocationRegistered', 'LocationPlaced', 'ActorsMerged', 'ActorAffiliated'];
 
-function timelineTable(names: TableNames, base: string, key: string): string {
-  const table = names.table(base);
-  return `
-    CREATE TABLE IF NOT EXISTS ${table} (${key} TEXT NOT NULL, ${TIMELINE_COLUMNS},
-      PRIMARY KEY (${key}, incident_id, revision)) STRICT, WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_current`)} ON ${table} (${key}, first_day, seq) WHERE recorded_to IS NULL;
-    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_as_of`)} ON ${table} (${key}, first_day, seq, recorded_from);
-    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_open`)} ON ${table} (incident_id) WHERE recorded_to IS NULL;
-    CREATE INDEX IF NOT EXISTS ${names.index(`${base}_changes`)} ON ${table} (${key}, recorded_from);`;
+interface VersionRow {
+  doc: number;
+  seq: number;
+  prev: number | null;
+  kind: string;
+  revision: number;
+  recorded_at: string;
+  rep_from: number;
+  fields: string;
+}
+
+interface RowKey {
+  first_day: number;
+  seq: number;
+  doc: number;
+  last_day: number;
+  roles: string;
+  rec_from: number;
 }
 
 /**
- * Incidents and the actor and location timelines, bitemporal: every event on an incident closes
- * the current version of its rows (`recorded_to`) and opens a new one (`recorded_from`), so a query
- * "as of" an instant is the same indexed read as a current one. One projection owns the three
- * tables, so a timeline row and the incident version it joins are always committed together.
- * `seq` is the position of the report: a stable tie-break for entries on the same day.
+ * Incidents and the actor and location timelines, bitemporal (docs/decisions/0006): every event
+ * on an incident closes its current version on both time axes and writes a new one, filed under
+ * every actor and location that lists it. A rebuild from position 0 loads: versions in log order,
+ * each mentioned id's own rows into an unindexed table, and `finishLoad` sorts them, with the
+ * rows filed under ancestors, canonical and affiliated actors, into the entry-ordered table.
  */
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
-  /** 2: each correction in the view lists its changes `{ field, from, to }`. */
-  readonly version = 2;
-  readonly eventTypes = INCIDENT_EVENT_TYPES;
-  readonly tables = ['incidents', 'actor_timeline', 'location_timeline'];
+  // 2: one entry-ordered timeline table for actors and locations, rows per ancestor, both time axes.
+  // 3: each correction in the view lists its changes `{ field, from, to }`.
+  readonly version = 3;
+  readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
+  readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
   private names: TableNames | undefined;
-  private statements:
+  private loading = false;
+  private links: SubjectLinks | undefined;
+  private s:
     | {
-        incident: Statement;
-        actor: Statement;
-        location: Statement;
-        current: Database.Statement<[string], { doc: string; seq: number }>;
-        close: Statement[];
+        version: Statement<
+          [number, number | null, string, number, string, string, number, number, number, number, string]
+        >;
+        head: Statement<[string], { seq: number; doc: number }>;
+        setHead: Statement<[string, number, number]>;
+        moveHead: Statement<[number, string]>;
+        current: Statement<[number], VersionRow>;
+        close: Statement<[number, number, number]>;
+        gone: Statement<[number]>;
+        row: Statement<[number, number, number, number, number, number, number, string, number]>;
+        selfRows: Statement<[number], RowKey>;
+        unfile: Statement<[number, number, number, number, number]>;
       }
     | undefined;
+
+  private t(name: TimelineTable): string {
+    if (!this.names) throw new Error('timelines projection used before init');
+    return this.names.table(name);
+  }
 
   init(db: Database.Database, names: TableNames): void {
     this.db = db;
     this.names = names;
-    const [incidents, actors, locations] = [
-      names.table('incidents'),
-      names.table('actor_timeline'),
-      names.table('location_timeline'),
-    ];
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS ${incidents} (
-        incident_id TEXT NOT NULL, revision INTEGER NOT NULL, recorded_from TEXT NOT NULL, recorded_to TEXT,
-        change TEXT NOT NULL, kind TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
-        seq INTEGER NOT NULL, retracted INTEGER NOT NULL, doc TEXT NOT NULL,
-        PRIMARY KEY (incident_id, revision)) STRICT;
-      ${timelineTable(names, 'actor_timeline', 'actor_id')}
-      ${timelineTable(names, 'location_timeline', 'location_id')}
-    `);
-    const insertRow = (table: string, key: string): Statement =>
-      db.prepare(
-        `INSERT INTO ${table} (${key}, incident_id, revision, recorded_from, recorded_to, roles, kind, first_day, last_day, seq, retracted)
-         VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      );
-    this.statements = {
-      incident: db.prepare(
-        `INSERT INTO ${incidents} (incident_id, revision, recorded_from, recorded_to, change, kind, first_day, last_day, seq, retracted, doc)
-         VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    const t = (name: TimelineTable): string => this.t(name);
+    db.exec(baseTablesSql(t, names));
+    // A build that was loading when it stopped goes on loading.
+    this.loading = this.exists('timeline_load');
+    if (!this.loading) db.exec(timelineSql(t, names));
+    this.prepare(db);
+  }
+
+  /** Starts a rebuild from position 0 in load form: no timeline index until `finishLoad`. */
+  beginLoad(db: Database.Database, names: TableNames): void {
+    this.db = db;
+    this.names = names;
+    db.exec(loadSql((name) => this.t(name)));
+    this.init(db, names);
+  }
+
+  /** Sorts the loaded rows, files them under every subject that lists them, and indexes once. */
+  finishLoad(): void {
+    const db = this.db;
+    const names = this.names;
+    if (!db || !names || !this.loading) return;
+    const t = (name: TimelineTable): string => this.t(name);
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t('timeline')} (subject INTEGER NOT NULL, first_day INTEGER NOT NULL,
+      seq INTEGER NOT NULL, doc INTEGER NOT NULL, via INTEGER NOT NULL, last_day INTEGER NOT NULL,
+      rel INTEGER NOT NULL, roles TEXT NOT NULL, rec_from INTEGER NOT NULL,
+      PRIMARY KEY (subject, first_day, seq, doc, via)) STRICT, WITHOUT ROWID`);
+    db.exec(`INSERT INTO ${t('timeline')}
+      SELECT * FROM (
+        SELECT subject, first_day, seq, doc, via, last_day, rel, roles, rec_from FROM ${t('timeline_load')}
+        UNION ALL
+        SELECT l.target, r.first_day, r.seq, r.doc, r.subject, r.last_day, l.rel, r.roles, r.rec_from
+        FROM ${t('timeline_load')} r JOIN ${t('timeline_links')} l ON l.source = r.subject)
+      ORDER BY 1, 2, 3, 4, 5`);
+    db.exec(`DROP TABLE ${t('timeline_load')}`);
+    db.exec(changesIndexSql(t, names));
+    this.loading = false;
+    this.prepare(db);
+  }
+
+  private exists(table: TimelineTable): boolean {
+    const found = this.db
+      ?.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(this.t(table));
+    return found !== undefined;
+  }
+
+  private prepare(db: Database.Database): void {
+    const t = (name: TimelineTable): string => this.t(name);
+    this.links = new SubjectLinks(db, t);
+    const rowSql = (table: TimelineTable): string =>
+      `INSERT INTO ${t(table)} (subject, first_day, seq, doc, via, last_day, rel, roles, rec_from)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    const timeline = this.loading ? t('timeline_load') : t('timeline');
+    this.s = {
+      version: db.prepare(
+        `INSERT INTO ${t('incident_versions')} (seq, prev, kind, revision, recorded_at, change, rec_from, rec_to,
+           rep_from, rep_to, retracted, gone, fields)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ${OPEN_MS}, ?, ${OPEN_DAY}, ?, ?, ?)`,
       ),
-      actor: insertRow(actors, 'actor_id'),
-      location: insertRow(locations, 'location_id'),
-      current: db.prepare(`SELECT doc, seq FROM ${incidents} WHERE incident_id = ? AND recorded_to IS NULL`),
-      close: [incidents, actors, locations].map((table) =>
-        db.prepare(`UPDATE ${table} SET recorded_to = ? WHERE incident_id = ? AND recorded_to IS NULL`),
+      head: db.prepare(`SELECT seq, doc FROM ${t('incident_heads')} WHERE incident_id = ?`),
+      setHead: db.prepare(`INSERT INTO ${t('incident_heads')} (incident_id, seq, doc) VALUES (?, ?, ?)`),
+      moveHead: db.prepare(`UPDATE ${t('incident_heads')} SET doc = ? WHERE incident_id = ?`),
+      current: db.prepare(
+        `SELECT doc, seq, prev, kind, revision, recorded_at, rep_from, fields FROM ${t('incident_versions')}
+         WHERE doc = ?`,
+      ),
+      close: db.prepare(`UPDATE ${t('incident_versions')} SET rec_to = ?, rep_to = ? WHERE doc = ?`),
+      gone: db.prepare(`UPDATE ${t('incident_versions')} SET gone = 1 WHERE doc = ?`),
+      row: db.prepare(rowSql(this.loading ? 'timeline_load' : 'timeline')),
+      selfRows: db.prepare(
+        `SELECT first_day, seq, doc, last_day, roles, rec_from FROM ${timeline}
+         WHERE subject = ? AND rel = ${REL.self}`,
+      ),
+      unfile: db.prepare(
+        `DELETE FROM ${timeline} WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ?`,
       ),
     };
   }
 
   apply(event: RecordedEvent): void {
-    if (!this.statements) throw new Error('timelines projection used before init');
+    if (!this.s || !this.links) throw new Error('timelines projection used before init');
+    if (REGISTRY_TYPES.includes(event.type)) {
+      this.refile(this.registryChange(event as RecordedEvent & RegistryEvent, this.links));
+      return;
+    }
     const incidentEvent = event as RecordedEvent & IncidentEvent;
+    const recordedMs = Date.parse(event.metadata.recordedAt);
+    if (!Number.isFinite(recordedMs)) throw new Error(`event ${event.id} has no valid recordedAt`);
+    const repDay = reportedOn(incidentEvent, recordedMs);
     if (isIncidentReported(incidentEvent)) {
-      this.write(reportedEntry(incidentEvent), 'added', Number(event.position), event.metadata.recordedAt);
+      this.report(incidentEvent, recordedMs, repDay);
       return;
     }
     const incidentId = incidentEvent.data.incidentId;
-    const current = this.statements.current.get(incidentId);
-    if (!current) throw new Error(`${event.type} for incident ${incidentId}, which has no report`);
-    const { entry, change } = amendedEntry(JSON.parse(current.doc) as TimelineEntry, incidentEvent);
-    for (const close of this.statements.close) close.run(event.metadata.recordedAt, incidentId);
-    this.write(entry, change, current.seq, event.metadata.recordedAt);
+    const head = this.s.head.get(incidentId);
+    const current = head ? this.s.current.get(head.doc) : undefined;
+    if (!head || !current) throw new Error(`${event.type} for incident ${incidentId}, which has no report`);
+    const previous = JSON.parse(entryJson(current)) as TimelineEntry;
+    const { entry, change } = amendedEntry(previous, incidentEvent);
+    // On the reported axis versions follow their sources' dates; one published before the version
+    // it amends takes effect with it (the finer order is the reported axis's own, see 0006).
+    const repFrom = Math.max(current.rep_from, repDay);
+    this.s.close.run(recordedMs, repFrom, current.doc);
+    const doc = this.write(
+      entry,
+      change,
+      current.seq,
+      current.doc,
+      recordedMs,
+      repFrom,
+      versionFields(entry),
+    );
+    this.s.moveHead.run(doc, incidentId);
+    if (entry.retracted) {
+      for (let d: number | null = doc; d !== null; d = this.s.current.get(d)?.prev ?? null)
+        this.s.gone.run(d);
+    }
   }
 
-  private write(entry: TimelineEntry, change: ChangeKind, seq: number, recordedAt: string): void {
-    if (!this.statements) return;
-    const on = parsePartialDate(entry.occurred.on);
+  private report(event: RecordedEvent & IncidentReported, recordedMs: number, repDay: number): void {
+    if (!this.s) return;
+    const entry = reportedEntry(event);
+    const seq = Number(event.position);
+    const doc = this.write(entry, 'added', seq, null, recordedMs, repDay, firstVersionFields(entry, event));
+    this.s.setHead.run(entry.incidentId, seq, doc);
+  }
+
+  /** Writes a version and its rows under every id it mentions (and, live, every subject linked). */
+  private write(
+    entry: TimelineEntry,
+    change: ChangeKind,
+    seq: number,
+    prev: number | null,
+    recordedMs: number,
+    repDay: number,
+    fields: string,
+  ): number {
+    if (!this.s || !this.links) throw new Error('timelines projection used before init');
+    const on = daySpan(entry.occurred.on);
     if (!on) throw new Error(`incident ${entry.incidentId} has an invalid date ${entry.occurred.on}`);
-    const until = entry.occurred.until === null ? undefined : parsePartialDate(entry.occurred.until);
-    const firstDay = on.firstDay;
-    const lastDay = until?.lastDay ?? on.lastDay;
+    const until = entry.occurred.until === null ? undefined : daySpan(entry.occurred.until);
+    const first = on.first;
+    const last = until?.last ?? on.last;
     const retracted = entry.retracted ? 1 : 0;
-    const { incident, actor, location } = this.statements;
-    const id = entry.incidentId;
-    incident.run(
-      id,
-      entry.revision,
-      recordedAt,
-      change,
-      entry.kind,
-      firstDay,
-      lastDay,
+    const info = this.s.version.run(
       seq,
+      prev,
+      entry.kind,
+      entry.revision,
+      JSON.stringify(entry.recordedAt),
+      change,
+      recordedMs,
+      repDay,
       retracted,
-      JSON.stringify(entry),
+      retracted,
+      fields,
     );
-    for (const [actorId, roles] of rolesById(entry.actors)) {
-      actor.run(
-        actorId,
-        id,
-        entry.revision,
-        recordedAt,
-        roles,
-        entry.kind,
-        firstDay,
-        lastDay,
-        seq,
-        retracted,
-      );
+    const doc = Number(info.lastInsertRowid);
+    for (const [kind, participants] of [
+      ['actor', entry.actors],
+      ['location', entry.locations],
+    ] as const) {
+      for (const [id, roles] of rolesById(participants)) {
+        const subject = this.links.subject(kind, id);
+        this.s.row.run(subject, first, seq, doc, subject, last, REL.self, roles, recordedMs);
+        if (this.loading) continue;
+        for (const link of this.links.links(subject)) {
+          this.s.row.run(link.target, first, seq, doc, subject, last, link.rel, roles, recordedMs);
+        }
+      }
     }
-    for (const [locationId, roles] of rolesById(entry.locations)) {
-      location.run(
-        locationId,
-        id,
-        entry.revision,
-        recordedAt,
-        roles,
-        entry.kind,
-        firstDay,
-        lastDay,
-        seq,
-        retracted,
-      );
+    return doc;
+  }
+
+  private registryChange(event: RecordedEvent & RegistryEvent, links: SubjectLinks): LinkChange[] {
+    switch (event.type) {
+      case 'LocationRegistered': {
+        const { locationId, parentId, provisional } = event.data;
+        const parent = parentId === null ? null : links.subject('location', parentId);
+        return links.register(links.subject('location', locationId), parent, provisional);
+      }
+      case 'LocationPlaced':
+        return links.move(
+          links.subject('location', event.data.locationId),
+          event.data.parentId === null ? null : links.subject('location', event.data.parentId),
+        );
+      case 'ActorsMerged':
+        return links.merge(
+          links.subject('actor', event.data.actorId),
+          links.subject('actor', event.data.into),
+        );
+      case 'ActorAffiliated':
+        return links.affiliate(
+          links.subject('actor', event.data.actorId),
+          links.subject('actor', event.data.affiliatedWith),
+        );
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * Files the rows of re-linked subjects anew: rows under targets they no longer reach go, rows
+   * under new targets come. While loading there are no filed rows yet: `finishLoad` files them.
+   */
+  private refile(changes: readonly LinkChange[]): void {
+    if (!this.s || this.loading) return;
+    for (const { source, removed, added } of changes) {
+      const rows = this.s.selfRows.all(source);
+      for (const r of rows) {
+        for (const { target } of removed) this.s.unfile.run(target, r.first_day, r.seq, r.doc, source);
+        for (const { target, rel } of added) {
+          this.s.row.run(target, r.first_day, r.seq, r.doc, source, r.last_day, rel, r.roles, r.rec_from);
+        }
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ function slot(checkpoint: bigint, build?: bigint): Slot {
   return {
     factory: () => projection,
     frozen: false,
+    initial: false,
     serving: { projection, version: 1, generation: 1, checkpoint, rate: new RateMeter() },
     ...(build === undefined
       ? {}

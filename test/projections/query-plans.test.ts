@@ -1,9 +1,19 @@
 import { join } from 'node:path';
-import { timelineQuery, type TimelineFilter } from '../../src/timelines/timeline.reader.js';
+import {
+  changesQuery,
+  type Subject,
+  timelineQuery,
+  type TimelineFilter,
+} from '../../src/timelines/timeline.reader.js';
 import { replay, type Replayed } from '../support/replay.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 
+/**
+ * Every shape of timeline query is one range scan of the entry-ordered primary key (the changes
+ * feed: of its own index), each row joined to its version by rowid: no sort, no full scan, and no
+ * loop over ids (a location's descendants and an actor's affiliates are rows under the subject).
+ */
 describe('timeline query plans', () => {
   let replayed: Replayed;
   beforeAll(async () => {
@@ -13,37 +23,62 @@ describe('timeline query plans', () => {
     await replayed.close();
   });
 
-  function plan(subject: 'actor' | 'location', id: string, filter: Partial<TimelineFilter>): string[] {
-    const { sql, params } = timelineQuery(subject, id, { order: 'asc', limit: 50, ...filter });
-    return (
-      replayed.readStore.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
-    ).map((row) => row.detail);
+  function explain(sql: string, params: (string | number)[]): string {
+    const rows = replayed.readStore.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+      detail: string;
+    }[];
+    return rows.map((row) => row.detail).join('\n');
   }
 
-  it.each<[string, Partial<TimelineFilter>, RegExp]>([
-    ['current', {}, /actor_timeline_current/],
-    ['current, newest first', { order: 'desc' }, /actor_timeline_current/],
-    ['current, in a date range', { from: '2024-03-02', to: '2024-03-05' }, /actor_timeline_current/],
-    ['as of an instant', { asOf: '2024-01-01T00:10:00.000Z' }, /actor_timeline_as_of/],
+  const instant = '2024-01-01T00:10:00.000Z';
+  const cursor = Buffer.from(JSON.stringify(['2024-03-02', 40])).toString('base64url');
+
+  it.each<[string, Subject, string, Partial<TimelineFilter>]>([
+    ['actor', 'actor', 'donor-state', {}],
+    ['actor, newest first', 'actor', 'donor-state', { order: 'desc' }],
+    ['actor, in a date range', 'actor', 'donor-state', { from: '2024-03-02', to: '2024-03-05' }],
+    ['actor, next page', 'actor', 'donor-state', { cursor }],
+    ['actor, next page newest first', 'actor', 'donor-state', { cursor, order: 'desc' }],
+    ['actor, by kind and role', 'actor', 'donor-state', { kinds: ['aid_delivery'], role: 'donor' }],
+    ['actor with affiliates', 'actor', 'donor-state', { include: 'affiliates' }],
+    ['actor as of an instant', 'actor', 'donor-state', { asOf: instant }],
     [
-      'as of an instant, with a kind',
-      { asOf: '2024-01-01T00:10:00.000Z', kinds: ['aid_delivery'] },
-      /actor_timeline_as_of/,
+      'actor as of an instant, with a kind',
+      'actor',
+      'donor-state',
+      { asOf: instant, kinds: ['aid_delivery'] },
     ],
-  ])('%s: an index in date order, no sort', (_name, filter, index) => {
-    const details = plan('actor', 'donor-state', filter);
-    expect(details.join('\n')).toMatch(index);
-    expect(details.join('\n')).not.toMatch(/TEMP B-TREE/);
-    // Each row's incident version is one primary-key lookup.
-    expect(details.join('\n')).toMatch(
-      /SEARCH i USING INDEX sqlite_autoindex_incidents_1 \(incident_id=\? AND revision=\?\)/,
-    );
+    ['location', 'location', 'north-crossing', {}],
+    ['location with descendants', 'location', 'north-crossing', { include: 'descendants' }],
+    [
+      'location with descendants as of an instant',
+      'location',
+      'north-crossing',
+      { include: 'descendants', asOf: instant },
+    ],
+    ['location, retracted included', 'location', 'north-crossing', { includeRetracted: true }],
+  ])('%s: one range of the primary key, versions by rowid, no sort', (_name, subject, id, filter) => {
+    const { sql, params } = timelineQuery(subject, id, { order: 'asc', limit: 50, ...filter });
+    const plan = explain(sql, params);
+    expect(plan).toMatch(/^SEARCH t USING PRIMARY KEY \(subject=\?/m);
+    expect(plan).toMatch(/^SEARCH v USING INTEGER PRIMARY KEY \(rowid=\?\)/m);
+    expect(plan.match(/ t USING /g)).toHaveLength(1);
+    expect(plan).not.toMatch(/TEMP B-TREE|^SCAN /m);
   });
 
-  it('location timelines use their index the same way', () => {
-    expect(plan('location', 'north-crossing', {}).join('\n')).toMatch(/location_timeline_current/);
-    expect(plan('location', 'north-crossing', { asOf: '2024-01-01T00:10:00.000Z' }).join('\n')).not.toMatch(
-      /TEMP B-TREE/,
-    );
+  it.each<[string, Subject, string, string | undefined]>([
+    ['actor', 'actor', 'donor-state', undefined],
+    [
+      'location, next page',
+      'location',
+      'north-crossing',
+      Buffer.from(JSON.stringify([instant, 4, 7])).toString('base64url'),
+    ],
+  ])('the changes feed of an %s reads its own index in recording order', (_name, subject, id, after) => {
+    const { sql, params } = changesQuery(subject, id, '2023-01-01T00:00:00Z', after);
+    const plan = explain(sql, params);
+    expect(plan).toMatch(/^SEARCH t USING INDEX timeline_changes_g\d+ \(subject=\? AND rec_from>\?\)/m);
+    expect(plan).toMatch(/^SEARCH v USING INTEGER PRIMARY KEY \(rowid=\?\)/m);
+    expect(plan).not.toMatch(/TEMP B-TREE|^SCAN /m);
   });
 });

@@ -18,6 +18,40 @@ export interface LoggedEvent {
   readonly metadata: RecordedEvent['metadata'];
 }
 
+/**
+ * Every row of every read-model table in a stable order (FTS compared by its content): two read
+ * stores hold the same models exactly when their dumps are equal. Bookkeeping tables are left out.
+ */
+export function dumpReadModels(readStore: ReadStore): Record<string, unknown[]> {
+  const tables = readStore.db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'incident_fts%' AND name NOT IN ('projections', 'idempotency_keys') ORDER BY name",
+    )
+    .all() as { name: string }[];
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    out[name] = readStore.db
+      .prepare(`SELECT * FROM "${name}"`)
+      .all()
+      .map((row) => JSON.stringify(row))
+      .sort();
+  }
+  out.incident_fts = readStore.db
+    .prepare('SELECT rowid, title, summary, quotes FROM incident_fts ORDER BY rowid')
+    .all();
+  return out;
+}
+
+/** Chunk sizes 1, 2, 3, … up to `max`, over and over: a log fed to a running runner a little at a time. */
+export function growingChunks(total: number, max = 5): number[] {
+  const chunks: number[] = [];
+  for (let left = total, size = 1; left > 0; size = (size % max) + 1) {
+    chunks.push(Math.min(size, left));
+    left -= size;
+  }
+  return chunks;
+}
+
 export function readNdjson(path: string): LoggedEvent[] {
   return readFileSync(path, 'utf8')
     .split('\n')

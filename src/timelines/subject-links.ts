@@ -1,0 +1,212 @@
+import type Database from 'better-sqlite3';
+import { REL, type TimelineTable } from './timeline-tables.js';
+
+export type SubjectKind = 'actor' | 'location';
+
+/** A change of where a subject's rows are filed: targets to drop and targets to add. */
+export interface LinkChange {
+  readonly source: number;
+  readonly removed: readonly Link[];
+  readonly added: readonly Link[];
+}
+
+export interface Link {
+  readonly target: number;
+  readonly rel: number;
+}
+
+type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
+
+/**
+ * The registry relations as the timelines projection keeps them (interned ids, the location
+ * hierarchy, merges, affiliations) and their closure `timeline_links`: every subject whose
+ * timeline lists a mentioned id's entries. Changes return what to re-file; they are rare.
+ */
+export class SubjectLinks {
+  private readonly ids = new Map<string, number>();
+  private readonly s: {
+    subject: Statement<[string, string], { id: number }>;
+    newSubject: Statement<[string, string, number]>;
+    maxSubject: Statement<[], { id: number | null }>;
+    parent: Statement<[number], { parent: number | null }>;
+    place: Statement<[number, number | null, number]>;
+    placed: Statement<[number], { provisional: number }>;
+    move: Statement<[number | null, number]>;
+    canonical: Statement<[number], { canonical: number }>;
+    members: Statement<[number], { actor: number }>;
+    setCanonical: Statement<[number, number, number]>;
+    affiliationsOf: Statement<[number], { target: number }>;
+    affiliate: Statement<[number, number]>;
+    related: Statement<[], { id: number }>;
+    linksOf: Statement<[number], Link>;
+    sourcesOf: Statement<[number], { source: number }>;
+    link: Statement<[number, number, number]>;
+    unlink: Statement<[number, number]>;
+  };
+
+  constructor(db: Database.Database, t: (name: TimelineTable) => string) {
+    this.s = {
+      subject: db.prepare(`SELECT id FROM ${t('timeline_subjects')} WHERE kind = ? AND slug = ?`),
+      newSubject: db.prepare(`INSERT INTO ${t('timeline_subjects')} (kind, slug, id) VALUES (?, ?, ?)`),
+      maxSubject: db.prepare(`SELECT max(id) AS id FROM ${t('timeline_subjects')}`),
+      parent: db.prepare(`SELECT parent FROM ${t('timeline_places')} WHERE location = ?`),
+      place: db.prepare(
+        `INSERT INTO ${t('timeline_places')} (location, parent, provisional) VALUES (?, ?, ?)
+         ON CONFLICT (location) DO UPDATE SET parent = excluded.parent, provisional = excluded.provisional`,
+      ),
+      placed: db.prepare(`SELECT provisional FROM ${t('timeline_places')} WHERE location = ?`),
+      move: db.prepare(`UPDATE ${t('timeline_places')} SET parent = ? WHERE location = ?`),
+      canonical: db.prepare(`SELECT canonical FROM ${t('timeline_actors')} WHERE actor = ?`),
+      members: db.prepare(`SELECT actor FROM ${t('timeline_actors')} WHERE canonical = ?`),
+      setCanonical: db.prepare(
+        `INSERT INTO ${t('timeline_actors')} (actor, canonical) VALUES (?, ?)
+         ON CONFLICT (actor) DO UPDATE SET canonical = ? `,
+      ),
+      affiliationsOf: db.prepare(`SELECT target FROM ${t('timeline_affiliations')} WHERE actor = ?`),
+      affiliate: db.prepare(
+        `INSERT INTO ${t('timeline_affiliations')} (actor, target) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      related: db.prepare(
+        `SELECT actor AS id FROM ${t('timeline_actors')} UNION SELECT canonical FROM ${t('timeline_actors')}
+         UNION SELECT actor FROM ${t('timeline_affiliations')} UNION SELECT target FROM ${t('timeline_affiliations')}
+         UNION SELECT source FROM ${t('timeline_links')} WHERE rel IN (${REL.merged}, ${REL.affiliate})`,
+      ),
+      linksOf: db.prepare(`SELECT target, rel FROM ${t('timeline_links')} WHERE source = ?`),
+      sourcesOf: db.prepare(`SELECT source FROM ${t('timeline_links')} WHERE target = ?`),
+      link: db.prepare(`INSERT INTO ${t('timeline_links')} (source, target, rel) VALUES (?, ?, ?)`),
+      unlink: db.prepare(`DELETE FROM ${t('timeline_links')} WHERE source = ? AND target = ?`),
+    };
+  }
+
+  /** The interned id of an actor or location, assigned on first sight (in log order). */
+  subject(kind: SubjectKind, slug: string): number {
+    const key = `${kind}:${slug}`;
+    const known = this.ids.get(key);
+    if (known !== undefined) return known;
+    const code = kind === 'actor' ? 'a' : 'l';
+    let id = this.s.subject.get(code, slug)?.id;
+    if (id === undefined) {
+      id = (this.s.maxSubject.get()?.id ?? 0) + 1;
+      this.s.newSubject.run(code, slug, id);
+    }
+    // Bounded: a registry of millions of names should not live in memory.
+    if (this.ids.size > 200_000) this.ids.clear();
+    this.ids.set(key, id);
+    return id;
+  }
+
+  /** Where the rows of a mentioned id are filed besides under itself. */
+  links(source: number): Link[] {
+    return this.s.linksOf.all(source);
+  }
+
+  /**
+   * A location registered: as the registry view does, a second registration counts only when it
+   * confirms a provisional location.
+   */
+  register(location: number, parent: number | null, provisional: boolean): LinkChange[] {
+    const known = this.s.placed.get(location);
+    if (known && !(known.provisional === 1 && !provisional)) return [];
+    return this.relinkSubtree(location, () => this.s.place.run(location, parent, provisional ? 1 : 0));
+  }
+
+  /** A registered location placed under a parent: it and everything below it re-file. */
+  move(location: number, parent: number | null): LinkChange[] {
+    if (!this.s.placed.get(location)) return [];
+    return this.relinkSubtree(location, () => this.s.move.run(parent, location));
+  }
+
+  private relinkSubtree(location: number, change: () => void): LinkChange[] {
+    const subtree = [location, ...this.s.sourcesOf.all(location).map((r) => r.source)];
+    change();
+    return this.apply(subtree, (source) => this.ancestors(source), [REL.descendant]);
+  }
+
+  /** An actor merged into another: its group joins the canonical actor's. */
+  merge(duplicate: number, into: number): LinkChange[] {
+    const canonical = this.canonicalOf(into);
+    const group = [duplicate, ...this.s.members.all(duplicate).map((r) => r.actor)];
+    for (const actor of group) this.s.setCanonical.run(actor, canonical, canonical);
+    return this.relinkActors();
+  }
+
+  /** An actor affiliated with another. */
+  affiliate(actor: number, target: number): LinkChange[] {
+    this.s.affiliate.run(actor, target);
+    return this.relinkActors();
+  }
+
+  private relinkActors(): LinkChange[] {
+    const related = this.s.related.all().map((r) => r.id);
+    return this.apply(related, (source) => this.actorLinks(source), [REL.merged, REL.affiliate]);
+  }
+
+  private canonicalOf(actor: number): number {
+    return this.s.canonical.get(actor)?.canonical ?? actor;
+  }
+
+  private ancestors(location: number): Link[] {
+    const out: Link[] = [];
+    const seen = new Set([location]);
+    let current = this.s.parent.get(location)?.parent ?? null;
+    while (current !== null && !seen.has(current)) {
+      seen.add(current);
+      out.push({ target: current, rel: REL.descendant });
+      current = this.s.parent.get(current)?.parent ?? null;
+    }
+    return out;
+  }
+
+  /**
+   * A merged actor is filed under its canonical actor; every member of a group with an
+   * affiliation is filed under the affiliated actor's canonical actor (one level, as the registry
+   * reader widens `include=affiliates`).
+   */
+  private actorLinks(actor: number): Link[] {
+    const canonical = this.canonicalOf(actor);
+    const out = new Map<number, number>();
+    if (canonical !== actor) out.set(canonical, REL.merged);
+    const group = [canonical, ...this.s.members.all(canonical).map((r) => r.actor)];
+    for (const member of group) {
+      for (const { target } of this.s.affiliationsOf.all(member)) {
+        const to = this.canonicalOf(target);
+        if (to !== canonical && !out.has(to)) out.set(to, REL.affiliate);
+      }
+    }
+    return [...out].map(([target, rel]) => ({ target, rel }));
+  }
+
+  /** Brings the stored links of `sources` (of the given kinds) to what `desired` says. */
+  private apply(
+    sources: readonly number[],
+    desired: (source: number) => Link[],
+    rels: readonly number[],
+  ): LinkChange[] {
+    const changes: LinkChange[] = [];
+    for (const source of new Set(sources)) {
+      const want = new Map(desired(source).map((l) => [l.target, l.rel]));
+      const have = new Map(
+        this.s.linksOf
+          .all(source)
+          .filter((l) => rels.includes(l.rel))
+          .map((l) => [l.target, l.rel]),
+      );
+      const removed: Link[] = [];
+      const added: Link[] = [];
+      for (const [target, rel] of have) {
+        if (want.get(target) !== rel) {
+          removed.push({ target, rel });
+          this.s.unlink.run(source, target);
+        }
+      }
+      for (const [target, rel] of want) {
+        if (have.get(target) !== rel) {
+          added.push({ target, rel });
+          this.s.link.run(source, target, rel);
+        }
+      }
+      if (removed.length > 0 || added.length > 0) changes.push({ source, removed, added });
+    }
+    return changes;
+  }
+}

@@ -1,0 +1,96 @@
+import type { TableNames } from '../projections/projection.js';
+
+/**
+ * The timeline read model's tables. See docs/decisions/0006 (layout and why) and 0004 (generations).
+ *
+ * - `incident_versions`: one row per version of an incident, keyed by an append-only rowid (`doc`),
+ *   so rows arrive in log order; `fields` is the incident view as JSON object text without its
+ *   closing brace and without `kind`, `revision`, `recordedAt` (columns that the read query splices
+ *   in), and, for a first version (`prev IS NULL`), without the empty amendment fields.
+ *   Both time axes are intervals: `rec_from`/`rec_to` in ms since epoch (the asOf axis) and
+ *   `rep_from`/`rep_to` in days since epoch (the reportedOn axis), open ends as fixed-width
+ *   sentinels so closing a version rewrites its row in place.
+ * - `incident_heads`: each incident's current version; closing it is an update by primary key.
+ * - `timeline`: the entries of every actor and location, keyed in entry order
+ *   `(subject, first_day, seq, doc, via)`, so a page is one range scan. A row is filed under every
+ *   subject that lists the entry: the mentioned id itself (`rel` 1), a merged actor's canonical
+ *   actor (2), the actors it is affiliated with (4) and every ancestor of a location (8); `via` is
+ *   the mentioned id. One secondary index, for the changes feed.
+ * - `timeline_subjects` interns actor and location ids; `timeline_places`, `timeline_actors` and
+ *   `timeline_affiliations` are this projection's copy of the registry relations, and
+ *   `timeline_links` their closure (source → target, rel), from which rows are filed.
+ */
+
+/** The open end of the recorded axis (ms): 2^47 - 1, as wide as any real instant's value. */
+export const OPEN_MS = 140_737_488_355_327;
+/** The open end of the reported axis (days). */
+export const OPEN_DAY = 2_147_483_647;
+
+export const REL = { self: 1, merged: 2, affiliate: 4, descendant: 8 } as const;
+
+export const TIMELINE_TABLES = [
+  'incident_versions',
+  'incident_heads',
+  'timeline',
+  'timeline_load',
+  'timeline_subjects',
+  'timeline_places',
+  'timeline_actors',
+  'timeline_affiliations',
+  'timeline_links',
+  // Version 1's tables: a rebuild to this version drops them at the swap.
+  'incidents',
+  'actor_timeline',
+  'location_timeline',
+] as const;
+
+export type TimelineTable = (typeof TIMELINE_TABLES)[number];
+
+const TIMELINE_COLUMNS = `subject INTEGER NOT NULL, first_day INTEGER NOT NULL, seq INTEGER NOT NULL,
+  doc INTEGER NOT NULL, via INTEGER NOT NULL, last_day INTEGER NOT NULL, rel INTEGER NOT NULL,
+  roles TEXT NOT NULL, rec_from INTEGER NOT NULL`;
+
+/** Every table but the timeline itself and its load table. */
+export function baseTablesSql(t: (name: TimelineTable) => string, names: TableNames): string {
+  return `
+    CREATE TABLE IF NOT EXISTS ${t('incident_versions')} (
+      doc INTEGER PRIMARY KEY, seq INTEGER NOT NULL, prev INTEGER, kind TEXT NOT NULL,
+      revision INTEGER NOT NULL, recorded_at TEXT NOT NULL, change TEXT NOT NULL,
+      rec_from INTEGER NOT NULL, rec_to INTEGER NOT NULL, rep_from INTEGER NOT NULL, rep_to INTEGER NOT NULL,
+      retracted INTEGER NOT NULL, gone INTEGER NOT NULL, fields TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS ${t('incident_heads')} (
+      incident_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${t('timeline_subjects')} (
+      kind TEXT NOT NULL, slug TEXT NOT NULL, id INTEGER NOT NULL,
+      PRIMARY KEY (kind, slug)) STRICT, WITHOUT ROWID;
+    CREATE UNIQUE INDEX IF NOT EXISTS ${names.index('timeline_subjects_by_id')} ON ${t('timeline_subjects')} (id);
+    CREATE TABLE IF NOT EXISTS ${t('timeline_places')} (
+      location INTEGER PRIMARY KEY, parent INTEGER, provisional INTEGER NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS ${t('timeline_actors')} (
+      actor INTEGER PRIMARY KEY, canonical INTEGER NOT NULL) STRICT;
+    CREATE INDEX IF NOT EXISTS ${names.index('timeline_actors_by_canonical')} ON ${t('timeline_actors')} (canonical);
+    CREATE TABLE IF NOT EXISTS ${t('timeline_affiliations')} (
+      actor INTEGER NOT NULL, target INTEGER NOT NULL, PRIMARY KEY (actor, target)) STRICT, WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${t('timeline_links')} (
+      source INTEGER NOT NULL, target INTEGER NOT NULL, rel INTEGER NOT NULL,
+      PRIMARY KEY (source, target)) STRICT, WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS ${names.index('timeline_links_by_target')} ON ${t('timeline_links')} (target);`;
+}
+
+/** The serving form of the timeline: entry-ordered primary key and the changes-feed index. */
+export function timelineSql(t: (name: TimelineTable) => string, names: TableNames): string {
+  return `
+    CREATE TABLE IF NOT EXISTS ${t('timeline')} (${TIMELINE_COLUMNS},
+      PRIMARY KEY (subject, first_day, seq, doc, via)) STRICT, WITHOUT ROWID;
+    ${changesIndexSql(t, names)}`;
+}
+
+export function changesIndexSql(t: (name: TimelineTable) => string, names: TableNames): string {
+  return `CREATE INDEX IF NOT EXISTS ${names.index('timeline_changes')}
+      ON ${t('timeline')} (subject, rec_from, seq, doc) WHERE rel <= ${REL.merged};`;
+}
+
+/** The load form: the mentioned ids' own rows appended in log order, no index at all. */
+export function loadSql(t: (name: TimelineTable) => string): string {
+  return `CREATE TABLE IF NOT EXISTS ${t('timeline_load')} (${TIMELINE_COLUMNS}) STRICT;`;
+}
