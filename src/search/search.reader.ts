@@ -5,7 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { decodeOffset, encodeOffset, RegistryReader } from '../registry/registry.reader.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
-import { dayNumber } from '../timelines/day.js';
+import { dayNumber } from '../common/days.js';
 import { TimelineReader } from '../timelines/timeline.reader.js';
 
 export interface IncidentSearch {

@@ -5,7 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { dayNumber, dayText } from './day.js';
+import { dayNumber, dayText } from '../common/days.js';
 import type { ChangeKind, FieldChange, TimelineEntry } from './timeline-entry.js';
 import { OPEN_MS, REL } from './timeline-tables.js';
 import { ENTRY_SQL } from './version-fields.js';
@@ -43,6 +43,52 @@ export interface StoredPage {
   readonly asOf: string | null;
   readonly entries: readonly { readonly json: string; readonly matchedThrough: readonly MatchedThrough[] }[];
   readonly nextCursor: string | null;
+}
+
+/**
+ * A timeline page that answers JSON as the stored text joined (`json()`), and parses its entries
+ * only when a format that renders them asks (`entries`).
+ */
+export class StoredTimelinePage implements TimelinePage {
+  private parsed: readonly MatchedEntry[] | undefined;
+
+  constructor(private readonly stored: StoredPage) {}
+
+  get subject(): TimelinePage['subject'] {
+    return this.stored.subject;
+  }
+
+  get asOf(): string | null {
+    return this.stored.asOf;
+  }
+
+  get nextCursor(): string | null {
+    return this.stored.nextCursor;
+  }
+
+  get entries(): readonly MatchedEntry[] {
+    this.parsed ??= this.stored.entries.map((e) => ({
+      ...(JSON.parse(e.json) as TimelineEntry),
+      matchedThrough: e.matchedThrough,
+    }));
+    return this.parsed;
+  }
+
+  /** The page as JSON text: each entry's stored text with `matchedThrough` spliced in. */
+  json(): string {
+    const through = new Map<string, string>();
+    const entries = this.stored.entries.map(({ json, matchedThrough }) => {
+      const key = matchedThrough.map((m) => `${m.id}\n${m.relation}`).join('\n');
+      let text = through.get(key);
+      if (text === undefined) {
+        text = JSON.stringify(matchedThrough);
+        through.set(key, text);
+      }
+      return `${json.slice(0, -1)},"matchedThrough":${text}}`;
+    });
+    const { subject, asOf, nextCursor } = this.stored;
+    return `{"subject":${JSON.stringify(subject)},"asOf":${JSON.stringify(asOf)},"entries":[${entries.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  }
 }
 
 export interface TimelineChange {
@@ -185,16 +231,9 @@ export class TimelineReader {
     private readonly registry: RegistryReader,
   ) {}
 
-  /** A page of the subject's timeline, entries parsed (for the formats that render them). */
-  page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const stored = this.storedPage(subject, id, filter);
-    return {
-      ...stored,
-      entries: stored.entries.map((e) => ({
-        ...(JSON.parse(e.json) as TimelineEntry),
-        matchedThrough: e.matchedThrough,
-      })),
-    };
+  /** A page of the subject's timeline: stored JSON text, entries parsed only when rendered. */
+  page(subject: Subject, id: string, filter: TimelineFilter): StoredTimelinePage {
+    return new StoredTimelinePage(this.storedPage(subject, id, filter));
   }
 
   /**
