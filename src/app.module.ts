@@ -16,6 +16,7 @@ import { AidFlowsController, GetAidFlowsHandler } from './aid-flows/aid-flows.co
 import { AidFlowsReader } from './aid-flows/aid-flows.reader.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
+import { DraftIncidentsHandler, DraftsController } from './drafts/drafts.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
@@ -33,6 +34,7 @@ import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/fo
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
+import { NameSuggestions } from './registry/name-suggestions.js';
 import { RegistryReader } from './registry/registry.reader.js';
 import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
@@ -92,6 +94,7 @@ export class AppModule {
         AidFlowsController,
         RegistryController,
         SearchController,
+        DraftsController,
       ],
       providers: [
         {
@@ -128,6 +131,8 @@ export class AppModule {
         SearchIncidentsHandler,
         EntriesFormatInterceptor,
         RecordsFormatInterceptor,
+        NameSuggestions,
+        DraftIncidentsHandler,
       ],
     };
   }
