@@ -3,6 +3,7 @@ import { PARTIAL_DATE_HINT, parsePartialDate } from '../common/partial-date.js';
 import { FORMATS } from '../formats/negotiate.js';
 import { ACTOR_ROLES, INCIDENT_KINDS, type IncidentKind, LOCATION_ROLES } from '../incidents/incident.js';
 import type { Include } from '../registry/registry.reader.js';
+import { REPORTED_BY_DOC } from './timeline-query.dto.js';
 import type { TimelineFilter } from './timeline.reader.js';
 
 /**
@@ -45,6 +46,12 @@ export const TIMELINE_QUERY_SCHEMA = {
       description: 'an ISO 8601 instant: the answer as the service knew it then',
       example: '2023-11-07T00:00:00Z',
     },
+    reportedBy: {
+      type: 'string',
+      format: 'partial-date',
+      description: REPORTED_BY_DOC,
+      example: '2023-11-02',
+    },
     includeRetracted: {
       type: 'boolean',
       description: 'also list retracted entries, flagged with the reason',
@@ -70,6 +77,7 @@ export interface TimelineQuery {
   readonly limit?: number;
   readonly cursor?: string;
   readonly asOf?: string;
+  readonly reportedBy?: string;
   readonly includeRetracted?: boolean;
   readonly include?: Include;
   readonly format?: string;
@@ -85,6 +93,7 @@ export function timelineFilter(query: TimelineQuery): TimelineFilter {
     ...(query.role === undefined ? {} : { role: query.role }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
     ...(asOf === undefined ? {} : { asOf }),
+    ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
     ...(query.include === undefined ? {} : { include: query.include }),
     includeRetracted: query.includeRetracted ?? false,
     order: query.order ?? 'asc',
