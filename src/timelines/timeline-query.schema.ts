@@ -64,6 +64,12 @@ export const TIMELINE_QUERY_SCHEMA = {
         'descendants (locations) or affiliates (actors); entries say through which id they matched',
     },
     format: { type: 'string', enum: [...FORMATS], description: 'overrides the Accept header; default json' },
+    bom: {
+      type: 'string',
+      enum: ['true', 'false'],
+      description:
+        'CSV only: start with a UTF-8 byte-order mark (for Excel). Default: true with format=csv, false with Accept: text/csv',
+    },
   },
 } as const;
 
@@ -81,6 +87,7 @@ export interface TimelineQuery {
   readonly includeRetracted?: boolean;
   readonly include?: Include;
   readonly format?: string;
+  readonly bom?: 'true' | 'false';
 }
 
 /** The reader's filter from a validated query. */

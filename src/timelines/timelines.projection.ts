@@ -60,7 +60,8 @@ interface RowKey {
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
   // 2: one entry-ordered timeline table for actors and locations, rows per ancestor, both time axes.
-  readonly version = 2;
+  // 3: each correction in the view lists its changes `{ field, from, to }`.
+  readonly version = 3;
   readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
   readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
