@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsInstant } from '../common/instant.js';
 import { IsPartialDate } from '../common/validation.js';
+import { BomParam } from '../formats/bom.param.js';
 import { FORMATS, type Format } from '../formats/negotiate.js';
 import type { Include } from '../registry/registry.reader.js';
 import { ACTOR_ROLES, INCIDENT_KINDS, type IncidentKind, LOCATION_ROLES } from '../incidents/incident.js';
@@ -105,6 +106,9 @@ export class TimelineQueryDto extends AsOfQueryDto {
   @IsOptional()
   @IsIn(FORMATS)
   format?: Format;
+
+  @BomParam()
+  bom?: 'true' | 'false';
 }
 
 /** Query parameters of the changes feed of a timeline. */

@@ -89,8 +89,9 @@ export class TimelinesController {
 }
 
 const CHANGES =
-  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }; ' +
-  '`entry` is null for every change of an incident retracted since, unless includeRetracted=true';
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry, corrected? }], nextCursor }; ' +
+  '`corrected` (corrections only) lists each changed field as { field, from, to }; ' +
+  '`entry` is null (and `corrected` absent) for every change of an incident retracted since, unless includeRetracted=true';
 
 /** For a reporter following a story: what was added, corrected, disputed or retracted since an instant. */
 @Controller('v1')

@@ -61,9 +61,10 @@ interface RowKey {
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
   // 2: one entry-ordered timeline table for actors and locations, rows per ancestor, both time axes.
-  // 3: amendments kept, so a correction published before an earlier-recorded one re-materialises
+  // 3: each correction in the view lists its changes `{ field, from, to }`.
+  // 4: amendments kept, so a correction published before an earlier-recorded one re-materialises
   // the reported axis (decision 0012).
-  readonly version = 3;
+  readonly version = 4;
   readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
   readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
