@@ -8,6 +8,7 @@ import {
 import {
   ConflictError,
   DomainValidationError,
+  IdempotencyKeyReusedError,
   type FieldError,
   NotFoundError,
   PreconditionFailedError,
@@ -77,6 +78,8 @@ export function toProblem(error: unknown): Problem {
       title: 'Conflict with the recorded log',
       status: 409,
       detail: error.message,
+      // A name another entry holds: who, so a client can show it or offer a merge.
+      ...(error instanceof ConflictError && error.owner ? { owner: error.owner } : {}),
     };
   }
   if (error instanceof WrongExpectedRevisionError) {
@@ -95,6 +98,14 @@ export function toProblem(error: unknown): Problem {
       status: 412,
       detail: `${error.message}; read it again and retry with If-Match: "${String(error.currentRevision)}"`,
       currentRevision: error.currentRevision,
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      type: problemType('idempotency-key-reused'),
+      title: 'Idempotency key reused',
+      status: 422,
+      detail: error.message,
     };
   }
   if (error instanceof PreconditionRequiredError) {
