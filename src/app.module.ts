@@ -19,6 +19,7 @@ import { DemoLoader } from './demo/demo-loader.js';
 import { DraftIncidentsHandler, DraftsController } from './drafts/drafts.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { waitForEventStore } from './event-store/wait-for-store.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
 import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
@@ -61,6 +62,10 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // On a cluster, start-up waits for a leader rather than failing during an election.
+    await waitForEventStore(this.store, this.logger);
+    // A read store kept across a replaced event log would silently skip events: refuse to start.
+    await this.runner.verifyCheckpoints();
     this.runner.start();
     if (this.config.demoData) await this.demo.loadIfEmpty();
     const head = await this.store.headPosition();

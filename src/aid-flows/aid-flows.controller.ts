@@ -16,11 +16,6 @@ import { IsPartialDate } from '../common/validation.js';
 import { type AidFlows, type AidFlowsQuery, AidFlowsReader, type Granularity } from './aid-flows.reader.js';
 import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 
-/** `reportedBy`: the answer as the sources had published it by the end of a day. */
-export const REPORTED_BY_DOC =
-  'a date (YYYY-MM-DD, or YYYY-MM / YYYY for the end of that month or year): the answer as its sources had ' +
-  'published it by the end of that day; a correction or dispute counts from the day its own source was out';
-
 export class AidFlowsQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ description: 'YYYY, YYYY-MM or YYYY-MM-DD', example: '2023-10' })
   @IsOptional()
@@ -45,11 +40,6 @@ export class AidFlowsQueryDto extends AsOfQueryDto {
   @IsOptional()
   @IsIn(['descendants'])
   include?: 'descendants';
-
-  @ApiPropertyOptional({ description: REPORTED_BY_DOC, example: '2023-11-02' })
-  @IsOptional()
-  @IsPartialDate()
-  reportedBy?: string;
 }
 
 export class GetAidFlows extends Query<AidFlows> {

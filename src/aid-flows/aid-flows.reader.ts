@@ -3,6 +3,7 @@ import { dayNumber, dayText, OPEN_DAY, OPEN_MS } from '../common/days.js';
 import { DomainValidationError } from '../common/errors.js';
 import { parsePartialDate } from '../common/partial-date.js';
 import { ReadStore } from '../projections/read-store.js';
+import { reportedByDay } from '../timelines/timeline.reader.js';
 import { RegistryReader } from '../registry/registry.reader.js';
 import type { FlowClaim } from './aid-flow-versions.js';
 import { isoWeek, isoWeekDays } from './iso-week.js';
@@ -191,17 +192,6 @@ export function versionFilter(
     params.push(day, day);
   }
   return { sql: sql.join(' AND '), params };
-}
-
-/** The last day a `reportedBy` date covers: "by 2023-11" is by the end of November. */
-export function reportedByDay(text: string): number {
-  const parsed = parsePartialDate(text);
-  if (!parsed) {
-    throw new DomainValidationError([
-      { field: 'reportedBy', message: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' },
-    ]);
-  }
-  return dayNumber(parsed.lastDay);
 }
 
 const byCrossingAndPeriod = (
