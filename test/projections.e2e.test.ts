@@ -4,6 +4,7 @@ import { importLog } from '../src/cli/log-file.js';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.js';
 import { eventLine } from '../src/event-store/events.controller.js';
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store.js';
+import { RegistryProjection } from '../src/registry/registry.projection.js';
 import { TimelinesProjection } from '../src/timelines/timelines.projection.js';
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { talks } from './support/fixtures.js';
@@ -58,7 +59,7 @@ describe('projection lifecycle over HTTP', () => {
     ]);
     // Each projection's version is its class's: search is at 2 since details' texts are indexed.
     const versions: Record<string, number> = {
-      registry: 1,
+      registry: new RegistryProjection().version,
       timelines: new TimelinesProjection().version,
       search: 3,
       'aid-flows': 2,

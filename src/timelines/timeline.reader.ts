@@ -248,7 +248,7 @@ export function changesQuery(
   }
   const sql = `SELECT ${ENTRY_SQL} AS entry, v.change, v.revision, v.gone, t.rec_from, t.seq, t.doc
      FROM timeline t JOIN incident_versions v ON v.doc = t.doc
-     WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? ${after}
+     WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? AND v.rec_to > v.rec_from ${after}
      ORDER BY t.rec_from, t.seq, t.doc`;
   return { sql, params };
 }
