@@ -201,4 +201,21 @@ describe('names in the log', () => {
       expect(await speakerOf({ id: key })).toBe(owner);
     }
   });
+
+  it('two racing registrations of one id under two names: exactly one wins, the other leaves no name behind', async () => {
+    for (let round = 0; round < 6; round++) {
+      const id = `twin-id-${round}`;
+      const names = [`Twin first ${round}`, `Twin second ${round}`];
+      const results = await Promise.all(
+        names.map((name) => postJson(`${url}/v1/actors`, { id, name, kind: 'person' })),
+      );
+      expect([round, results.map((r) => r.status).sort()]).toEqual([round, [201, 409]]);
+      const winner = names[results.findIndex((r) => r.status === 201)]!;
+      const loser = names[results.findIndex((r) => r.status === 409)]!;
+      expect((await getJson(`${url}/v1/actors/${id}`)).body.name).toBe(winner);
+      expect(await speakerOf({ name: winner })).toBe(id);
+      // The refused registration's name names nothing: a mention of it is a new provisional actor.
+      expect(await speakerOf({ name: loser })).not.toBe(id);
+    }
+  });
 });

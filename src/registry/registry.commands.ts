@@ -171,17 +171,43 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
         if (await this.names.claim(kind, claim.key, entry.id, claim.as, text(claim), context))
           made.push(claim.key);
       }
+      const written = await this.streams.handle(
+        stream,
+        decider,
+        (state) => decideRegistration(state, event),
+        context,
+      );
+      return { id: entry.id, written };
     } catch (error) {
-      await this.names.release(kind, made, entry.id, context);
+      await this.giveUp(kind, entry.id, made, error, context);
       throw error;
     }
-    const written = await this.streams.handle(
-      stream,
-      decider,
-      (state) => decideRegistration(state, event),
+  }
+
+  /**
+   * A registration refused after it claimed names (another claim lost a race, or a registration of
+   * the same id under another name won the entry's stream) gives up the names it claimed that the
+   * entry, as the log now holds it, does not answer to: a refused write leaves no name behind. A
+   * failure whose outcome is unknown gives up nothing: the entry may be written, and the retry
+   * completes it.
+   */
+  private async giveUp(
+    kind: RegistryKind,
+    id: string,
+    made: readonly string[],
+    error: unknown,
+    context: WriteContext,
+  ): Promise<void> {
+    if (made.length === 0) return;
+    if (!(error instanceof ConflictError || error instanceof DomainValidationError)) return;
+    const { state } = await this.names.entry(kind, id);
+    const kept = new Set(state.registered ? state.keys : []);
+    await this.names.release(
+      kind,
+      made.filter((key) => !kept.has(key)),
+      id,
       context,
     );
-    return { id: entry.id, written };
   }
 
   /** A parent must be a known location, and not lie under the location being registered. */

@@ -12,7 +12,16 @@ import {
   nameDecider,
   nameStream,
   NameTakenError,
+  RegistryNames,
 } from '../../src/registry/names.js';
+import {
+  AddAlias,
+  AddAliasHandler,
+  RegisterEntry,
+  RegisterEntryHandler,
+} from '../../src/registry/registry.commands.js';
+import type { RegistryReader } from '../../src/registry/registry.reader.js';
+import { slugify } from '../../src/common/slug.js';
 import { newEvent } from '../support/events.js';
 
 export interface ContractTarget {
@@ -338,6 +347,82 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       const [b, c] = await Promise.allSettled([claim('b'), claim('c')]);
       expect([b.status, c.status].sort()).toEqual(['fulfilled', 'rejected']);
       expect(await collect(store.readStream(nameStream('actor', key)))).toHaveLength(3);
+    });
+
+    // The registry's commands racing on one store: whatever decides between two claims of one
+    // alias, name or id must be the store's expected-revision check, so it holds on every adapter.
+    const registry = () => {
+      const streams = new StreamHandler(store);
+      // The registry view knows nothing here: every decision comes from the log alone.
+      const view = { namedBy: () => undefined, provisional: () => undefined } as unknown as RegistryReader;
+      const names = new RegistryNames(streams, view);
+      const register = new RegisterEntryHandler(streams, names);
+      const alias = new AddAliasHandler(streams, names);
+      const context = () => ({ recordedBy: 'test', correlationId: randomUUID(), causationId: randomUUID() });
+      return {
+        names,
+        register: (id: string, name: string) =>
+          register.execute(new RegisterEntry({ type: 'actor', id, name, kind: 'person' }, context())),
+        alias: (id: string, text: string) => alias.execute(new AddAlias('actor', id, text, context())),
+      };
+    };
+    const settle = async (attempts: readonly (() => Promise<unknown>)[]) =>
+      (await Promise.allSettled(attempts.map((attempt) => attempt()))).map((r) =>
+        r.status === 'fulfilled' ? 'won' : (r.reason as Error).name,
+      );
+
+    it('the registry: two racing aliases of one name on two actors, exactly one wins', async () => {
+      const { names, register, alias } = registry();
+      for (let round = 0; round < 4; round++) {
+        const [a, b] = [unique('alias-a'), unique('alias-b')];
+        await register(a, `Holder ${a}`);
+        await register(b, `Holder ${b}`);
+        const text = `Contested alias ${unique('t')}`;
+        const outcomes = await settle([() => alias(a, text), () => alias(b, text)]);
+        expect([...outcomes].sort()).toEqual(['NameTakenError', 'won']);
+        const owner = await names.ownerOf('actor', slugify(text));
+        expect([a, b]).toContain(owner?.owner);
+      }
+    });
+
+    it('the registry: two racing registrations of one name under two ids, exactly one wins', async () => {
+      const { names, register } = registry();
+      for (let round = 0; round < 4; round++) {
+        const name = `Contested name ${unique('n')}`;
+        const [a, b] = [unique('name-a'), unique('name-b')];
+        const outcomes = await settle([() => register(a, name), () => register(b, name)]);
+        expect([...outcomes].sort()).toEqual(['NameTakenError', 'won']);
+        const winner = outcomes[0] === 'won' ? a : b;
+        expect((await names.ownerOf('actor', slugify(name)))?.owner).toBe(winner);
+        // The loser wrote no entry and holds no name.
+        const loser = winner === a ? b : a;
+        expect((await names.entry('actor', loser)).revision).toBe('no_stream');
+        expect((await names.ownerOf('actor', loser))?.owner).toBeUndefined();
+      }
+    });
+
+    it('the registry: an id racing an alias of the same key, and one id under two names, exactly one wins', async () => {
+      const { names, register, alias } = registry();
+      const other = unique('other');
+      await register(other, `Other ${other}`);
+      for (let round = 0; round < 4; round++) {
+        const id = unique('contested-id');
+        const outcomes = await settle([() => register(id, `Holder ${id}`), () => alias(other, id)]);
+        expect([...outcomes].sort()).toEqual(['NameTakenError', 'won']);
+        const owner = (await names.ownerOf('actor', id))?.owner;
+        expect([id, other]).toContain(owner);
+
+        const twin = unique('twin');
+        const [first, second] = [`First ${twin}`, `Second ${twin}`];
+        const twins = await settle([() => register(twin, first), () => register(twin, second)]);
+        expect([...twins].sort()).toEqual(['ConflictError', 'won']);
+        const kept = twins[0] === 'won' ? first : second;
+        const refused = kept === first ? second : first;
+        expect((await names.entry('actor', twin)).state.name).toBe(kept);
+        expect((await names.ownerOf('actor', slugify(kept)))?.owner).toBe(twin);
+        // The refused registration's name is given up again.
+        expect((await names.ownerOf('actor', slugify(refused)))?.owner).toBeUndefined();
+      }
     });
 
     // A renamed case must not silently stop being skipped (or start being skipped) for an adapter.
