@@ -100,8 +100,22 @@ export async function createApp(
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins],
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['Location', 'ETag', 'Retry-After', 'X-Request-Id'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'Idempotency-Key',
+        'Prefer',
+        'X-Request-Id',
+      ],
+      exposedHeaders: [
+        'Location',
+        'ETag',
+        'Retry-After',
+        'X-Request-Id',
+        'Idempotent-Replayed',
+        'Preference-Applied',
+      ],
       maxAge: 600,
     });
   }

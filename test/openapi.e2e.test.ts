@@ -47,6 +47,23 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(document.components.schemas.ProblemDto.properties.errors.type).toBe('array');
+    // Writes that take names document the strict option, its 422, and the warnings of a 201.
+    for (const path of ['/v1/incidents', '/v1/incidents:batch', '/v1/incidents/{id}/corrections']) {
+      const operation = document.paths[path].post;
+      const prefer = operation.parameters.find((p: { name: string }) => p.name === 'Prefer');
+      expect([path, prefer?.in, prefer?.description]).toEqual([
+        path,
+        'header',
+        expect.stringContaining('handling=strict'),
+      ]);
+      expect([path, Object.keys(operation.responses)]).toEqual([
+        path,
+        expect.arrayContaining(['201', '422']),
+      ]);
+      expect(operation.responses['201'].content['application/json'].schema.properties.warnings.type).toBe(
+        'array',
+      );
+    }
     const timeline = document.paths['/v1/actors/{id}/timeline'].get;
     expect(timeline.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['id', 'from', 'to', 'include', 'format', 'cursor']),

@@ -6,6 +6,11 @@ export interface FieldError {
   readonly message: string;
 }
 
+/** Something a write went through with that an editor should check, with what it may have meant. */
+export interface FieldWarning extends FieldError {
+  readonly suggestions: readonly { readonly id: string; readonly name: string }[];
+}
+
 export class DomainValidationError extends Error {
   override readonly name = 'DomainValidationError';
   constructor(readonly errors: readonly FieldError[]) {
@@ -67,5 +72,16 @@ export class IdempotencyKeyReusedError extends Error {
   override readonly name = 'IdempotencyKeyReusedError';
   constructor() {
     super('this Idempotency-Key was used with a different request; use a new key for a new request');
+  }
+}
+
+/**
+ * A write that asked for strictness (`Prefer: handling=strict`) named something that only nearly
+ * matches a registered name (422): nothing is written, and each error names what it may have meant.
+ */
+export class NearMissError extends Error {
+  override readonly name = 'NearMissError';
+  constructor(readonly errors: readonly FieldWarning[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   }
 }

@@ -10,6 +10,7 @@ import {
   DomainValidationError,
   IdempotencyKeyReusedError,
   type FieldError,
+  NearMissError,
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
@@ -122,6 +123,15 @@ export function toProblem(error: unknown): Problem {
       title: 'Idempotency key reused',
       status: 422,
       detail: error.message,
+    };
+  }
+  if (error instanceof NearMissError) {
+    return {
+      type: problemType('near-miss'),
+      title: 'A name only nearly matches a registered one',
+      status: 422,
+      detail: error.message,
+      errors: error.errors,
     };
   }
   if (error instanceof PreconditionRequiredError) {

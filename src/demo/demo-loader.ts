@@ -54,8 +54,10 @@ export class DemoLoader {
     for (const { id, with: withId } of DEMO_AFFILIATIONS) {
       await this.commands.execute(new Affiliate(id, withId, keyed(`affiliation ${id} ${withId}`)));
     }
-    const recorded = await this.commands.execute(new RecordIncidents(DEMO_INCIDENTS, keyed('incidents')));
-    if (recorded.every((r) => r.replayed)) {
+    const { incidents } = await this.commands.execute(
+      new RecordIncidents(DEMO_INCIDENTS, keyed('incidents')),
+    );
+    if (incidents.every((r) => r.replayed)) {
       this.logger.log('the demo incidents were recorded by another instance sharing this log');
       return 0;
     }

@@ -1,6 +1,6 @@
 import { nameKey } from '../registry/registry.decider.js';
-import type { NameSuggestions } from '../registry/name-suggestions.js';
-import { type NameCandidate, type NearName, nearNames } from '../registry/near-names.js';
+import type { NameSuggestions, Suggester } from '../registry/name-suggestions.js';
+import type { NearName } from '../registry/near-names.js';
 import type { ActorRecord, LocationRecord, RegistryReader } from '../registry/registry.reader.js';
 import type { RegistryKind } from '../registry/registry.events.js';
 import type { Sentence, Token } from './reading.js';
@@ -145,13 +145,14 @@ const breaksName = (token: Token): boolean => /[,;:.()“”"!?]/.test(token.pos
 /** Registry look-ups for one request, cached: the same names recur in every sentence. */
 export class RegistryNames {
   private readonly entries = new Map<string, Entry | null>();
-  private readonly near = new Map<string, readonly NearName[]>();
-  private readonly rows = new Map<RegistryKind, NameCandidate[]>();
+  private readonly near: Suggester;
 
   constructor(
     private readonly reader: RegistryReader,
-    private readonly suggestions: NameSuggestions,
-  ) {}
+    suggestions: NameSuggestions,
+  ) {
+    this.near = suggestions.session();
+  }
 
   /** The canonical entry a name, alias or id names exactly, if any. */
   find(kind: RegistryKind, name: string): Entry | undefined {
@@ -168,18 +169,7 @@ export class RegistryNames {
 
   /** Registered entries that nearly match a name no entry matches exactly. */
   nearlyMatching(kind: RegistryKind, name: string): readonly NearName[] {
-    const cacheKey = `${kind}:${nameKey(name)}`;
-    let found = this.near.get(cacheKey);
-    if (!found) {
-      let rows = this.rows.get(kind);
-      if (!rows) {
-        rows = this.suggestions.candidates(kind);
-        this.rows.set(kind, rows);
-      }
-      found = nearNames(name, rows);
-      this.near.set(cacheKey, found);
-    }
-    return found;
+    return this.near(kind, name);
   }
 
   private entry(kind: RegistryKind, id: string): Entry | undefined {

@@ -7,10 +7,16 @@ import {
   QueryHandler,
   type IQueryHandler,
 } from '@nestjs/cqrs';
-import { DomainValidationError, type FieldError, NotFoundError } from '../common/errors.js';
+import {
+  DomainValidationError,
+  type FieldError,
+  type FieldWarning,
+  NotFoundError,
+} from '../common/errors.js';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.js';
 import { StreamHandler, type WriteContext } from '../event-store/stream-handler.js';
 import { MentionResolver } from '../registry/mentions.js';
+import { type NearMiss, nearMissRefusal, nearMissWarning } from '../registry/name-warnings.js';
 import type { Source } from './incident.js';
 import type { ChangesInput } from './incident.changes.js';
 import {
@@ -24,7 +30,7 @@ import {
 } from './incident.decider.js';
 import { type IncidentEvent, incidentStream } from './incident.events.js';
 import { resolveChanges } from './incident.mentions.js';
-import type { Recorded } from './record-incident.command.js';
+import type { Recorded, WriteOptions } from './record-incident.command.js';
 
 /** A correction as the editor sends it: changed mentions by id or name, not yet resolved. */
 export interface CorrectionRequest {
@@ -34,14 +40,23 @@ export interface CorrectionRequest {
 
 export type Amendment = CorrectionRequest | DisputeIncident | AddIncidentSource | RetractIncident;
 
+export interface AmendOptions extends WriteOptions {
+  /** The revision the editor read (If-Match): the amendment applies to that one only. */
+  readonly ifMatch?: bigint;
+}
+
+/** What an amendment answers: the new revision, and near misses among a correction's names. */
+export interface Amended extends Recorded {
+  readonly warnings: FieldWarning[];
+}
+
 /** Correct, dispute, source or retract a recorded incident: always a new event, never an edit. */
-export class AmendIncident extends Command<Recorded> {
+export class AmendIncident extends Command<Amended> {
   constructor(
     readonly incidentId: string,
     readonly amendment: Amendment,
     readonly context: WriteContext,
-    /** The revision the editor read (If-Match): the amendment applies to that one only. */
-    readonly ifMatch?: bigint,
+    readonly options: AmendOptions = {},
   ) {
     super();
   }
@@ -60,24 +75,32 @@ export class AmendIncidentHandler implements ICommandHandler<AmendIncident> {
     private readonly resolver: MentionResolver,
   ) {}
 
-  async execute({ incidentId, amendment, context, ifMatch }: AmendIncident): Promise<Recorded> {
+  async execute({ incidentId, amendment, context, options }: AmendIncident): Promise<Amended> {
+    // The near misses of the attempt that decided (a version conflict decides again).
+    let misses: NearMiss[] = [];
     const written = await this.streams.handle(
       incidentStream(incidentId),
       incidentDecider,
-      (state) => this.decide(incidentId, amendment, state),
+      async (state) => {
+        const decided = await this.decide(incidentId, amendment, state);
+        misses = decided.misses;
+        if (options.strict === true && misses.length > 0) throw nearMissRefusal(misses);
+        return decided.events;
+      },
       context,
-      ifMatch === undefined ? {} : { expectedRevision: ifMatch },
+      options.ifMatch === undefined ? {} : { expectedRevision: options.ifMatch },
     );
     if (written === null) throw new Error('an amendment decided to write nothing');
-    return { id: incidentId, ...written };
+    return { id: incidentId, ...written, warnings: misses.map(nearMissWarning) };
   }
 
   private async decide(
     incidentId: string,
     amendment: Amendment,
     state: IncidentState,
-  ): Promise<IncidentEvent[]> {
-    if (amendment.type !== 'CorrectIncident') return decide(amendment, state, incidentId);
+  ): Promise<{ events: IncidentEvent[]; misses: NearMiss[] }> {
+    if (amendment.type !== 'CorrectIncident')
+      return { events: decide(amendment, state, incidentId), misses: [] };
     const { changes, reason, source } = amendment.data;
     // Nothing to resolve for an incident that cannot be corrected: the decider says why.
     const resolution = this.resolver.start();
@@ -97,7 +120,7 @@ export class AmendIncidentHandler implements ICommandHandler<AmendIncident> {
     }
     problems.push(...resolution.errors);
     if (problems.length > 0) throw new DomainValidationError(problems);
-    return events;
+    return { events, misses: resolution.nearMisses() };
   }
 }
 

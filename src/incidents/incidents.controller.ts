@@ -24,10 +24,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
-import { DomainValidationError, PreconditionRequiredError } from '../common/errors.js';
+import { DomainValidationError, type FieldWarning, PreconditionRequiredError } from '../common/errors.js';
+import { strictHandling } from '../common/prefer.js';
 import { UuidPipe } from '../common/ids.js';
 import { validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
@@ -49,6 +51,7 @@ interface RecordedView {
   id: string;
   revision: number;
   position: number;
+  warnings?: FieldWarning[];
 }
 
 const view = (r: Recorded): RecordedView => ({
@@ -56,6 +59,12 @@ const view = (r: Recorded): RecordedView => ({
   revision: Number(r.revision),
   position: Number(r.position),
 });
+
+/** Warnings are in an answer only when there are some. */
+const withWarnings = <T extends object>(
+  answer: T,
+  warnings: FieldWarning[],
+): T & { warnings?: FieldWarning[] } => (warnings.length === 0 ? answer : { ...answer, warnings });
 
 /** The revision an `If-Match` names: `"3"`, `W/"3"` or `3`. */
 function optionalRevision(header: string | undefined): bigint | undefined {
@@ -67,6 +76,11 @@ function optionalRevision(header: string | undefined): bigint | undefined {
     ]);
   }
   return BigInt(match[1]);
+}
+
+function ifMatchOption(header: string | undefined): { ifMatch?: bigint } {
+  const ifMatch = optionalRevision(header);
+  return ifMatch === undefined ? {} : { ifMatch };
 }
 
 function requiredRevision(header: string | undefined): bigint {
@@ -96,16 +110,67 @@ async function settle(
 }
 
 const PROBLEM = { description: 'a problem document (application/problem+json)' };
-const RECORDED = {
-  schema: {
+
+/** A name that only nearly matches a registered one, as a write's answer lists it. */
+const WARNINGS = {
+  type: 'array',
+  description:
+    'present when a mention by name names no registered entry but nearly matches one: it was recorded as a provisional entry; `suggestions` are the registered entries it may have meant, closest first',
+  items: {
     type: 'object',
+    required: ['field', 'message', 'suggestions'],
     properties: {
-      id: { type: 'string', format: 'uuid' },
-      revision: { type: 'integer' },
-      position: { type: 'integer' },
+      field: { type: 'string', example: 'actors[0].name' },
+      message: {
+        type: 'string',
+        example:
+          "'Antony Blinkn' names no registered actor: recorded as the new provisional actor antony-blinkn, though it nearly matches a registered actor",
+      },
+      suggestions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string', example: 'antony-blinken' },
+            name: { type: 'string', example: 'Antony Blinken' },
+          },
+        },
+      },
     },
   },
 };
+
+const RECORDED_ITEM = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    revision: { type: 'integer' },
+    position: { type: 'integer' },
+  },
+};
+const RECORDED = {
+  schema: { ...RECORDED_ITEM, properties: { ...RECORDED_ITEM.properties, warnings: WARNINGS } },
+};
+
+/**
+ * The `Prefer: handling=strict` request option of the writes that take names, and the 422 it can
+ * answer (src/common/prefer.ts, docs/decisions/0011-names-that-forgive.md).
+ */
+function StrictHandling(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: 'Prefer',
+      required: false,
+      description:
+        '`handling=strict` (RFC 7240): a mention by name that names no registered entry but nearly matches one is refused with 422 (nothing written) instead of recorded as a provisional entry with a warning. Answered with `Preference-Applied: handling=strict`.',
+      example: 'handling=strict',
+    }),
+    ApiUnprocessableEntityResponse({
+      description:
+        'with Prefer: handling=strict, a name only nearly matches a registered one; `errors: [{ field, message, suggestions: [{ id, name }] }]` name what it may mean. Nothing was written.',
+    }),
+  );
+}
 
 /** What every amendment route answers: the new revision, or why not. */
 function AmendmentResponses(): MethodDecorator {
@@ -137,16 +202,22 @@ export class IncidentsController {
   @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
   @ApiBadRequestResponse(PROBLEM)
   @ApiConflictResponse(PROBLEM)
+  @StrictHandling()
   async record(
     @Body() body: RecordIncidentDto,
+    @Headers('prefer') prefer: string | undefined,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedView> {
-    const [recorded] = await this.commands.execute(new RecordIncidents([body], context));
+    const strict = strictHandling(prefer, reply);
+    const { incidents, warnings } = await this.commands.execute(
+      new RecordIncidents([body], context, { strict }),
+    );
+    const [recorded] = incidents;
     if (!recorded) throw new Error('recording returned nothing');
     void reply.header('Location', `/v1/incidents/${recorded.id}`).header('ETag', `"${recorded.revision}"`);
     await settle(this.runner, this.config, reply, recorded.position, recorded.replayed);
-    return view(recorded);
+    return withWarnings(view(recorded), warnings);
   }
 
   @Get(':id')
@@ -185,7 +256,7 @@ export class IncidentsController {
     const recorded = await this.commands.execute(command);
     void reply.header('ETag', `"${recorded.revision}"`);
     await settle(this.runner, this.config, reply, recorded.position, recorded.replayed);
-    return view(recorded);
+    return withWarnings(view(recorded), recorded.warnings);
   }
 
   /** Needs `If-Match` with the ETag the editor read: a correction is always based on a known revision. */
@@ -204,10 +275,12 @@ export class IncidentsController {
     description: 'stale If-Match; the problem document names currentRevision',
   })
   @ApiResponse({ status: 428, description: 'If-Match missing (problem document)' })
+  @StrictHandling()
   correct(
     @Param('id', uuid) id: string,
     @Body() body: CorrectionDto,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedView> {
@@ -222,7 +295,7 @@ export class IncidentsController {
         id,
         { type: 'CorrectIncident', data: { changes, reason, ...(source ? { source } : {}) } },
         context,
-        requiredRevision(ifMatch),
+        { ifMatch: requiredRevision(ifMatch), strict: strictHandling(prefer, reply) },
       ),
     );
   }
@@ -241,7 +314,7 @@ export class IncidentsController {
     const data = { field, claimedValue, source, ...(note === undefined ? {} : { note }) };
     return this.amend(
       reply,
-      new AmendIncident(id, { type: 'DisputeIncident', data }, context, optionalRevision(ifMatch)),
+      new AmendIncident(id, { type: 'DisputeIncident', data }, context, ifMatchOption(ifMatch)),
     );
   }
 
@@ -260,7 +333,7 @@ export class IncidentsController {
       id,
       { type: 'AddIncidentSource', data: { source } },
       context,
-      optionalRevision(ifMatch),
+      ifMatchOption(ifMatch),
     );
     return this.amend(reply, command);
   }
@@ -279,7 +352,7 @@ export class IncidentsController {
       id,
       { type: 'RetractIncident', data: { reason: body.reason } },
       context,
-      optionalRevision(ifMatch),
+      ifMatchOption(ifMatch),
     );
     return this.amend(reply, command);
   }
@@ -302,15 +375,21 @@ export class IncidentsBatchController {
   @ApiCreatedResponse({
     schema: {
       type: 'object',
-      properties: { incidents: { type: 'array', items: RECORDED.schema }, position: { type: 'integer' } },
+      properties: {
+        incidents: { type: 'array', items: RECORDED_ITEM },
+        position: { type: 'integer' },
+        warnings: WARNINGS,
+      },
     },
   })
   @ApiBadRequestResponse(PROBLEM)
+  @StrictHandling()
   async recordBatch(
     @Body() body: unknown,
+    @Headers('prefer') prefer: string | undefined,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ incidents: RecordedView[]; position: number }> {
+  ): Promise<{ incidents: RecordedView[]; position: number; warnings?: FieldWarning[] }> {
     if (!Array.isArray(body)) {
       throw new DomainValidationError([
         { field: '(body)', message: 'must be a JSON array or NDJSON of incidents' },
@@ -332,7 +411,10 @@ export class IncidentsBatchController {
       }
     });
     if (errors.length > 0) throw new DomainValidationError(errors.flatMap((e) => e.errors));
-    const recorded = await this.commands.execute(new RecordIncidents(inputs, context));
+    const strict = strictHandling(prefer, reply);
+    const { incidents: recorded, warnings } = await this.commands.execute(
+      new RecordIncidents(inputs, context, { strict }),
+    );
     const position = recorded.reduce((max, r) => (r.position > max ? r.position : max), 0n);
     await settle(
       this.runner,
@@ -341,6 +423,6 @@ export class IncidentsBatchController {
       position,
       recorded.every((r) => r.replayed),
     );
-    return { incidents: recorded.map(view), position: Number(position) };
+    return withWarnings({ incidents: recorded.map(view), position: Number(position) }, warnings);
   }
 }

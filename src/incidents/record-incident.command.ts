@@ -1,7 +1,12 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { crashPoint, isArmed } from '../common/crash-point.js';
-import { ConflictError, DomainValidationError, type FieldError } from '../common/errors.js';
+import {
+  ConflictError,
+  DomainValidationError,
+  type FieldError,
+  type FieldWarning,
+} from '../common/errors.js';
 import {
   derivedId,
   type Pending,
@@ -11,6 +16,7 @@ import {
 } from '../event-store/stream-handler.js';
 import { WrongExpectedRevisionError } from '../event-store/event-store.js';
 import { MentionResolver } from '../registry/mentions.js';
+import { nearMissRefusal, nearMissWarning } from '../registry/name-warnings.js';
 import type { IncidentInput } from './incident.js';
 import { decide, incidentDecider, type IncidentState } from './incident.decider.js';
 import { type IncidentEvent, incidentStream } from './incident.events.js';
@@ -21,11 +27,24 @@ export interface Recorded extends Written {
   readonly id: string;
 }
 
+/** How a write treats names that only nearly match registered ones. */
+export interface WriteOptions {
+  /** Refuse the write (422) rather than record a near miss as a new provisional entry with a warning. */
+  readonly strict?: boolean;
+}
+
+/** What recording answers: each incident, and the warnings of the whole request (near misses). */
+export interface RecordedIncidents {
+  readonly incidents: Recorded[];
+  readonly warnings: FieldWarning[];
+}
+
 /** Record one incident or a batch of them: every one is checked before any is written. */
-export class RecordIncidents extends Command<Recorded[]> {
+export class RecordIncidents extends Command<RecordedIncidents> {
   constructor(
     readonly incidents: readonly IncidentInput[],
     readonly context: WriteContext,
+    readonly options: WriteOptions = {},
   ) {
     super();
   }
@@ -55,7 +74,7 @@ export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> 
     private readonly resolver: MentionResolver,
   ) {}
 
-  async execute({ incidents, context }: RecordIncidents): Promise<Recorded[]> {
+  async execute({ incidents, context, options }: RecordIncidents): Promise<RecordedIncidents> {
     const errors: FieldError[] = [];
     const conflicts: ConflictError[] = [];
     const resolution = this.resolver.start();
@@ -99,11 +118,18 @@ export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> 
     if (conflict && errors.length === 1) throw conflict;
     if (errors.length > 0) throw new DomainValidationError(errors);
 
+    const pending = decisions.flatMap((decision) => (decision && 'events' in decision ? [decision] : []));
+    const misses = resolution.nearMisses();
+    // Strictness decides whether a request is written; one the log already holds (part of it, from
+    // an earlier attempt) was accepted then, and its retry completes it.
+    if (options.strict === true && misses.length > 0 && pending.length === decisions.length) {
+      throw nearMissRefusal(misses);
+    }
+
     crashPoint('batch-decided');
     // The appends go in the order the incidents were sent; replays need none. On SQLite they are
     // one transaction (all or nothing); a store without transactions across streams can be left
     // with part of them, which a keyed retry completes.
-    const pending = decisions.flatMap((decision) => (decision && 'events' in decision ? [decision] : []));
     const appended = await this.commitInOrder(pending);
     const recorded: Recorded[] = [];
     for (const [i, { id, decideOn }] of items.entries()) {
@@ -122,7 +148,7 @@ export class RecordIncidentsHandler implements ICommandHandler<RecordIncidents> 
       recorded.push({ id, ...written });
     }
     crashPoint('batch-appended');
-    return recorded;
+    return { incidents: recorded, warnings: misses.map(nearMissWarning) };
   }
 
   /**

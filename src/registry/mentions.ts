@@ -4,9 +4,20 @@ import { canonicalId } from '../common/ids.js';
 import { SLUG_MESSAGE } from '../common/ids.js';
 import { SLUG_PATTERN } from '../common/slug.js';
 import type { Mention, Participant } from '../incidents/incident.js';
+import { NameSuggestions, type Suggester } from './name-suggestions.js';
+import type { NearMiss } from './name-warnings.js';
 import { type CanonicalEntry, RegistryNames } from './names.js';
 import { nameKey } from './registry.decider.js';
 import type { RegistryKind } from './registry.events.js';
+
+/** A mention by name that names no confirmed entry; `field` is the mention's path (`actors[0]`). */
+export interface UnconfirmedMention {
+  readonly kind: RegistryKind;
+  readonly field: string;
+  readonly name: string;
+  /** The provisional entry the mention is recorded under. */
+  readonly id: string;
+}
 
 /**
  * Turns the mentions of one command into registry ids, before anything is decided: each key is
@@ -22,10 +33,34 @@ import type { RegistryKind } from './registry.events.js';
 export class Resolution {
   readonly errors: FieldError[] = [];
   /** Mentions by a name that named nothing: each becomes a provisional entry (id = the name's key). */
-  readonly unmatched: { kind: RegistryKind; field: string; name: string; id: string }[] = [];
+  readonly unmatched: UnconfirmedMention[] = [];
+  /** Mentions by a name that named a provisional entry (known from earlier mentions, never confirmed). */
+  readonly provisional: UnconfirmedMention[] = [];
   private readonly memo = new Map<string, Promise<CanonicalEntry | undefined>>();
 
-  constructor(private readonly names: RegistryNames) {}
+  constructor(
+    private readonly names: RegistryNames,
+    private readonly suggest: Suggester,
+  ) {}
+
+  /**
+   * The mentions by name that name no confirmed entry (a new provisional one, or one known only
+   * from earlier mentions) but nearly match a confirmed name or alias: likely typos, in body order.
+   * Advisory, so read from the registry view (src/registry/name-suggestions.ts).
+   */
+  nearMisses(): NearMiss[] {
+    const misses: NearMiss[] = [];
+    for (const [mentions, known] of [
+      [this.unmatched, false],
+      [this.provisional, true],
+    ] as const) {
+      for (const mention of mentions) {
+        const near = this.suggest(mention.kind, mention.name);
+        if (near.length > 0) misses.push({ mention, known, near });
+      }
+    }
+    return misses.sort((a, b) => a.mention.field.localeCompare(b.mention.field, 'en', { numeric: true }));
+  }
 
   /** The entry a key names now, merges followed; undefined when it names nothing. */
   lookup(kind: RegistryKind, key: string): Promise<CanonicalEntry | undefined> {
@@ -76,7 +111,10 @@ export class Resolution {
       return { id: '', name, role };
     }
     const entry = await this.lookup(kind, key);
-    if (entry) return { id: entry.id, name: entry.name || name, role };
+    if (entry) {
+      if (entry.provisional) this.provisional.push({ kind, field, name, id: entry.id });
+      return { id: entry.id, name: entry.name || name, role };
+    }
     this.unmatched.push({ kind, field, name, id: key });
     return { id: key, name, role };
   }
@@ -107,9 +145,12 @@ export class Resolution {
 /** Starts a resolution for one command. */
 @Injectable()
 export class MentionResolver {
-  constructor(private readonly names: RegistryNames) {}
+  constructor(
+    private readonly names: RegistryNames,
+    private readonly suggestions: NameSuggestions,
+  ) {}
 
   start(): Resolution {
-    return new Resolution(this.names);
+    return new Resolution(this.names, this.suggestions.session());
   }
 }

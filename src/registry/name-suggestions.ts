@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ReadStore } from '../projections/read-store.js';
 import { type NameCandidate, type NearName, nearNames } from './near-names.js';
+import { nameKey } from './registry.decider.js';
 import type { RegistryKind } from './registry.events.js';
+
+/** Near matches within one request: the registry's names read once per kind, each name compared once. */
+export type Suggester = (kind: RegistryKind, name: string) => readonly NearName[];
 
 /**
  * The registry view's names and aliases as `nearNames` compares them: every name an entry answers
@@ -28,5 +32,28 @@ export class NameSuggestions {
   /** Registered entries whose name or alias nearly matches `name` (never one it matches exactly). */
   suggest(kind: RegistryKind, name: string, limit = 3): NearName[] {
     return nearNames(name, this.candidates(kind), limit);
+  }
+
+  /**
+   * A suggester for one request (a draft's text, a batch of incidents): the same names recur, so
+   * the candidates are read once per kind and each name's near matches are computed once.
+   */
+  session(): Suggester {
+    const rows = new Map<RegistryKind, NameCandidate[]>();
+    const found = new Map<string, readonly NearName[]>();
+    return (kind, name) => {
+      const cacheKey = `${kind}:${nameKey(name)}`;
+      let near = found.get(cacheKey);
+      if (near === undefined) {
+        let candidates = rows.get(kind);
+        if (candidates === undefined) {
+          candidates = this.candidates(kind);
+          rows.set(kind, candidates);
+        }
+        near = nearNames(name, candidates);
+        found.set(cacheKey, near);
+      }
+      return near;
+    };
   }
 }
