@@ -25,7 +25,7 @@ export default tseslint.config(
   // Plain JavaScript (the jest skip reporter) has no type information to lint with.
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'eval/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

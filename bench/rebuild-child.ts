@@ -53,9 +53,13 @@ async function main(): Promise<void> {
   const head = await store.headPosition();
   const runner = new ProjectionRunner(store, readStore, factories);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   runner.start();
   const caughtUp = await runner.waitFor(head, 30 * 60_000);
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU time is the steadier figure on a shared machine: wall time counts other processes' turns.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const status = runner.status();
   await runner.stop();
   await store.close();
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
     events: Number(head),
     ms: Math.round(ms),
     eventsPerSec: Math.round(Number(head) / (ms / 1000)),
+    cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+    eventsPerCpuSecond: Math.round(Number(head) / Math.max(cpuSeconds, 0.001)),
     peakRssMb: peakRssMb(),
     projections: runner.names(),
     ...(status.failure ? { failure: status.failure } : {}),

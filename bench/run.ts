@@ -24,9 +24,9 @@ import {
   recordedAtMs,
 } from './generator.js';
 import { getRequests, load, type LoadResult, postBatches } from './load.js';
-import { BARS, type Figure, judge, table } from './report.js';
+import { bars as bars_, type Figure, judge, table } from './report.js';
 import { Rng } from './rng.js';
-import { startServer, type ServerProcess, waitUntilReady, WRITE_HEADERS } from './server.js';
+import { startCeiling, startServer, type ServerProcess, waitUntilReady, WRITE_HEADERS } from './server.js';
 
 const HERE = import.meta.dirname;
 const RESULTS = join(HERE, '..', '..', 'bench', 'results');
@@ -80,6 +80,17 @@ function plan(): Plan {
     profileDir: values.profile ? join(RESULTS, 'profiles') : undefined,
     out: values.out ?? join(RESULTS, 'latest.json'),
   };
+}
+
+/** Bytes of a SQLite database with its WAL and shared-memory files. */
+function fileBytes(path: string): number {
+  return [path, `${path}-wal`, `${path}-shm`].reduce((sum, file) => {
+    try {
+      return sum + statSync(file).size;
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 const log = (message: string): void => {
@@ -152,6 +163,8 @@ interface RebuildPhase {
   readonly ms: number;
   readonly eventsPerSec: number;
   readonly peakRssMb: number;
+  readonly cpuSeconds?: number;
+  readonly eventsPerCpuSecond?: number;
   readonly projections: string[];
   readonly failure?: unknown;
 }
@@ -272,9 +285,9 @@ async function main(): Promise<void> {
   const readStorePath = join(work, 'read-models.db');
   log(`${p.events.toLocaleString('en-US')} events, seed ${p.seed}, work dir ${work}`);
   const figures: Figure[] = [];
+  let ceilingRps: number | null = null;
   const figure = (f: Omit<Figure, 'bar'>): void => {
-    const bar = BARS[f.key];
-    figures.push(bar ? { ...f, bar } : f);
+    figures.push(f);
   };
   const raw: Record<string, unknown> = {};
   let server: ServerProcess | undefined;
@@ -310,13 +323,32 @@ async function main(): Promise<void> {
         ...(reason ? { reason } : {}),
       });
       figure({
+        key: 'rebuildEventsPerCpuSecond',
+        phase: 'rebuild, per second of CPU (user + sys) of the rebuild process',
+        label: 'events/CPU-s',
+        unit: 'events/s',
+        value: rebuild.eventsPerCpuSecond ?? null,
+      });
+      figure({
         key: 'rebuildPeakRssMb',
         phase: 'rebuild',
         label: 'peak RSS',
         unit: 'MB',
         value: rebuild.peakRssMb,
       });
-      log(`  ${rebuild.eventsPerSec.toLocaleString('en-US')} events/s, peak RSS ${rebuild.peakRssMb} MB`);
+      const readStoreBytes = fileBytes(readStorePath);
+      raw.readStoreBytes = readStoreBytes;
+      figure({
+        key: 'readStoreBytesPerEvent',
+        phase: 'read store after the rebuild',
+        label: 'bytes/event',
+        unit: 'bytes',
+        value: round(readStoreBytes / Math.max(1, rebuild.events)),
+      });
+      log(
+        `  ${rebuild.eventsPerSec.toLocaleString('en-US')} events/s, peak RSS ${rebuild.peakRssMb} MB, ` +
+          `read store ${(readStoreBytes / 1e6).toFixed(0)} MB`,
+      );
     } catch (error) {
       raw.rebuild = { error: (error as Error).message };
       for (const [key, label] of [
@@ -326,6 +358,30 @@ async function main(): Promise<void> {
         figure({ key, phase: 'rebuild', label, unit: '', value: null, reason: 'failed' });
       }
       log(`  ${(error as Error).message}`);
+    }
+
+    // 3. the ceiling: a bare Fastify route on the same read store, same SQL, in this same run
+    const registryForCeiling = buildRegistry(new Rng(p.seed), Math.min(1, p.events / 100_000));
+    const ceilingPaths = queryTargets(registryForCeiling).actors.map(
+      (id) => `/v1/actors/${id}/timeline?limit=50`,
+    );
+    log(`phase 3a: ceiling (bare Fastify, same SQL), ${p.connections} connections, ${p.loadSeconds} s`);
+    const ceiling = await startCeiling({ eventStore: logPath, readStore: readStorePath }, 60_000);
+    try {
+      const read = await readPhase(p, ceiling, ceilingPaths);
+      raw.timelineCeiling = read;
+      ceilingRps = read.load?.rps ?? null;
+      figure({
+        key: 'timelineCeilingRps',
+        phase: 'ceiling: bare Fastify route, same read store and SQL',
+        label: 'requests/s',
+        unit: 'req/s',
+        value: ceilingRps,
+        ...(read.load ? {} : { reason: `HTTP ${read.probe.status}` }),
+      });
+      log(read.load ? `  ${read.load.rps} req/s, p99 ${read.load.p99Ms} ms` : `  n/a: ${read.probe.detail}`);
+    } finally {
+      await ceiling.stop();
     }
 
     // 3. cold start
@@ -437,7 +493,12 @@ async function main(): Promise<void> {
     else rmSync(work, { recursive: true, force: true });
   }
 
-  const verdicts = figures.map(judge);
+  // The read bars are ratios to the ceiling measured in this run (PRODUCT.md).
+  const bars = bars_(ceilingRps);
+  const verdicts = figures.map((f) => {
+    const bar = bars[f.key];
+    return judge(bar ? { ...f, bar } : f);
+  });
   const value = (key: string): number | null => figures.find((f) => f.key === key)?.value ?? null;
   const result = {
     events: p.events,
@@ -448,7 +509,10 @@ async function main(): Promise<void> {
     singleIncidentPostsPerSec: value('singleIncidentPostsPerSec'),
     rebuildEventsPerSec: value('rebuildEventsPerSec'),
     rebuildPeakRssMb: value('rebuildPeakRssMb'),
+    rebuildEventsPerCpuSecond: value('rebuildEventsPerCpuSecond'),
     coldStartMs: value('coldStartMs'),
+    readStoreBytesPerEvent: value('readStoreBytesPerEvent'),
+    timelineCeilingRps: value('timelineCeilingRps'),
     timelineRps: value('timelineRps'),
     timelineP50Ms: value('timelineP50Ms'),
     timelineP99Ms: value('timelineP99Ms'),

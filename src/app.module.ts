@@ -16,8 +16,10 @@ import { AidFlowsController, GetAidFlowsHandler } from './aid-flows/aid-flows.co
 import { AidFlowsReader } from './aid-flows/aid-flows.reader.js';
 import { CONFIG, type Config } from './config/config.js';
 import { DemoLoader } from './demo/demo-loader.js';
+import { DraftIncidentsHandler, DraftsController } from './drafts/drafts.controller.js';
 import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
+import { waitForEventStore } from './event-store/wait-for-store.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
 import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
@@ -33,6 +35,7 @@ import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/fo
 import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
+import { NameSuggestions } from './registry/name-suggestions.js';
 import { RegistryReader } from './registry/registry.reader.js';
 import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
@@ -59,6 +62,10 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // On a cluster, start-up waits for a leader rather than failing during an election.
+    await waitForEventStore(this.store, this.logger);
+    // A read store kept across a replaced event log would silently skip events: refuse to start.
+    await this.runner.verifyCheckpoints();
     this.runner.start();
     if (this.config.demoData) await this.demo.loadIfEmpty();
     const head = await this.store.headPosition();
@@ -92,6 +99,7 @@ export class AppModule {
         AidFlowsController,
         RegistryController,
         SearchController,
+        DraftsController,
       ],
       providers: [
         {
@@ -128,6 +136,8 @@ export class AppModule {
         SearchIncidentsHandler,
         EntriesFormatInterceptor,
         RecordsFormatInterceptor,
+        NameSuggestions,
+        DraftIncidentsHandler,
       ],
     };
   }

@@ -22,6 +22,8 @@ import { setupWebPage } from './web.js';
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
 const INCIDENT_BODY_LIMIT = 256 * 1024;
+/** A news text to draft from: 50,000 characters, escaped (up to six bytes a character), with its source. */
+const DRAFT_BODY_LIMIT = 512 * 1024;
 
 /** Parses NDJSON with the same prototype-poisoning protection as Fastify's JSON parser. */
 function parseNdjson(body: string): unknown[] {
@@ -65,6 +67,7 @@ export async function createApp(
   registerAuthentication(fastify, apiKeys(config, quiet));
   fastify.addHook('onRoute', (route) => {
     if (route.url === '/v1/incidents' && route.method === 'POST') route.bodyLimit = INCIDENT_BODY_LIMIT;
+    if (route.url === '/v1/drafts' && route.method === 'POST') route.bodyLimit = DRAFT_BODY_LIMIT;
   });
   // The API speaks JSON and NDJSON only: anything else is a 415, not a string for the validators.
   fastify.removeContentTypeParser('text/plain');

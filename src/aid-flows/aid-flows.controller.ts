@@ -13,9 +13,10 @@ import { IsIn, IsOptional } from 'class-validator';
 import { SlugPipe } from '../common/ids.js';
 import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { IsPartialDate } from '../common/validation.js';
-import { type AidFlows, AidFlowsReader, type Granularity } from './aid-flows.reader.js';
+import { type AidFlows, type AidFlowsQuery, AidFlowsReader, type Granularity } from './aid-flows.reader.js';
+import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 
-export class AidFlowsQueryDto {
+export class AidFlowsQueryDto extends AsOfQueryDto {
   @ApiPropertyOptional({ description: 'YYYY, YYYY-MM or YYYY-MM-DD', example: '2023-10' })
   @IsOptional()
   @IsPartialDate()
@@ -30,14 +31,21 @@ export class AidFlowsQueryDto {
   @IsOptional()
   @IsIn(['day', 'week'])
   granularity?: Granularity;
+
+  @ApiPropertyOptional({
+    enum: ['descendants'],
+    description:
+      'the place and everything below it: the only way aid flows are counted (accepted for symmetry)',
+  })
+  @IsOptional()
+  @IsIn(['descendants'])
+  include?: 'descendants';
 }
 
 export class GetAidFlows extends Query<AidFlows> {
   constructor(
     readonly locationId: string,
-    readonly granularity: Granularity,
-    readonly from?: string,
-    readonly to?: string,
+    readonly query: AidFlowsQuery,
   ) {
     super();
   }
@@ -48,7 +56,7 @@ export class GetAidFlowsHandler implements IQueryHandler<GetAidFlows> {
   constructor(private readonly reader: AidFlowsReader) {}
 
   execute(query: GetAidFlows): Promise<AidFlows> {
-    return Promise.resolve(this.reader.flows(query.locationId, query.granularity, query.from, query.to));
+    return Promise.resolve(this.reader.flows(query.locationId, query.query));
   }
 }
 
@@ -62,16 +70,28 @@ export class AidFlowsController {
   @Get(':id/aid-flows')
   @AliasPath('location')
   @ApiOperation({
-    summary: 'Trucks, tonnes and cargo per crossing per day (or ISO week), with openings and closures',
+    summary:
+      'Trucks, tonnes, cargo, openings, closures and evacuations per crossing per day (or ISO week), over the place and everything below it',
   })
   @ApiParam({ name: 'id', example: 'rafah-crossing' })
   @ApiOkResponse({
     description:
-      '{ location, granularity, from, to, flows: [{ crossing, period, trucks, tonnes, deliveries, cargo, openings, closures }], undated }',
+      '{ location, granularity, from, to, asOf, reportedBy, flows: [{ crossing, period, firstDay, lastDay, deliveries, ' +
+      'trucks, tonnes, cargo, openings, closures, evacuations, evacuated, unreported, disputed, claims }], undated: ' +
+      '{ …the same figures, byPeriod: [...] } }. A figure no source reported is null, never 0; `unreported` counts ' +
+      'the deliveries (or evacuations) that lacked each figure; `claims` are the sourced disputes of a figure.',
   })
   @ApiBadRequestResponse(PROBLEM)
   @ApiNotFoundResponse(PROBLEM)
   flows(@Param('id', SlugPipe) id: string, @QueryParams() query: AidFlowsQueryDto): Promise<AidFlows> {
-    return this.queries.execute(new GetAidFlows(id, query.granularity ?? 'day', query.from, query.to));
+    return this.queries.execute(
+      new GetAidFlows(id, {
+        granularity: query.granularity ?? 'day',
+        ...(query.from === undefined ? {} : { from: query.from }),
+        ...(query.to === undefined ? {} : { to: query.to }),
+        ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+        ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
+      }),
+    );
   }
 }

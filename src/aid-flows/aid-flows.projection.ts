@@ -1,128 +1,153 @@
 import type Database from 'better-sqlite3';
-import { parsePartialDate } from '../common/partial-date.js';
+import { OPEN_MS } from '../common/days.js';
 import type { RecordedEvent } from '../event-store/event-store.js';
-import type { IncidentFacts } from '../incidents/incident.js';
-import { addSource, applyCorrection } from '../incidents/incident.changes.js';
 import {
   INCIDENT_EVENT_TYPES,
+  type IncidentEvent,
   isIncidentReported,
   KIND_OF_REPORT,
-  type IncidentEvent,
 } from '../incidents/incident.events.js';
+import { reportedOn } from '../incidents/reported-on.js';
 import type { Projection, TableNames } from '../projections/projection.js';
-import { isoWeek } from './iso-week.js';
+import { type FlowEvent, flowDays, isFlowKind, reportedVersions } from './aid-flow-versions.js';
 
 type Statement = Database.Statement;
 
-const FLOW_KINDS = new Set(['aid_delivery', 'crossing_opening', 'crossing_closure']);
-
 /**
- * Aid flows: trucks, tonnes and cargo per crossing per day, with openings and closures. Keeps each
- * incident's current facts so that a correction or retraction recomputes its contribution; only
- * incidents dated to the day count, the others are tallied as undated.
+ * Aid flows, kept on both time axes. Each version row holds one incident's figures over a
+ * rectangle: recorded `[rec_from, rec_to)` (when Dateline knew it, for `asOf`) × reported
+ * `[rep_from, rep_to)` (days by which its sources had published it, for `reportedBy`). An event
+ * closes the incident's open rows and writes its reported-axis versions anew, so any pair of
+ * instant and day is one index read. Each version is filed under every location the incident
+ * lists (`aid_flow_places`); the reader widens a place to everything below it. See decision 0014.
  */
 export class AidFlowsProjection implements Projection {
   readonly name = 'aid-flows';
-  readonly version = 1;
+  readonly version = 2;
   readonly eventTypes = INCIDENT_EVENT_TYPES;
-  readonly tables = ['aid_flow_incidents', 'aid_flow_items'];
-  private db: Database.Database | undefined;
-  private names: TableNames | undefined;
+  readonly tables = ['aid_flow_incidents', 'aid_flow_versions', 'aid_flow_places'];
   private statements:
     | {
-        incident: Statement;
-        current: Database.Statement<[string], { kind: string; facts: string }>;
-        forgetItems: Statement;
-        item: Statement;
-        forget: Statement;
+        incident: Database.Statement<[string], { seq: number; events: string }>;
+        saveIncident: Statement;
+        close: Statement;
+        version: Statement;
+        place: Statement;
       }
     | undefined;
 
   init(db: Database.Database, names: TableNames): void {
-    this.db = db;
-    this.names = names;
-    const [incidents, items] = [names.table('aid_flow_incidents'), names.table('aid_flow_items')];
+    const [incidents, versions, places] = this.tables.map((t) => names.table(t)) as [string, string, string];
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${incidents} (
-        incident_id TEXT PRIMARY KEY, kind TEXT NOT NULL, facts TEXT NOT NULL) STRICT;
-      CREATE TABLE IF NOT EXISTS ${items} (
-        incident_id TEXT NOT NULL, location_id TEXT NOT NULL, crossing_id TEXT NOT NULL, crossing_name TEXT,
-        kind TEXT NOT NULL, day TEXT, week TEXT, trucks INTEGER, tonnes REAL, cargo TEXT NOT NULL,
-        PRIMARY KEY (incident_id, location_id)) STRICT, WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS ${names.index('aid_flow_items_by_location')} ON ${items} (location_id, day);
+        incident_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, events TEXT NOT NULL) STRICT, WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${versions} (
+        vid INTEGER PRIMARY KEY, incident_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,
+        rec_from INTEGER NOT NULL, rec_to INTEGER NOT NULL, rep_from INTEGER NOT NULL, rep_to INTEGER NOT NULL,
+        first_day INTEGER NOT NULL, last_day INTEGER NOT NULL, dated INTEGER NOT NULL, occurred TEXT NOT NULL,
+        crossing_id TEXT, crossing_name TEXT, details TEXT NOT NULL, claims TEXT NOT NULL) STRICT;
+      CREATE INDEX IF NOT EXISTS ${names.index('aid_flow_versions_open')} ON ${versions} (incident_id)
+        WHERE rec_to = ${OPEN_MS};
+      CREATE TABLE IF NOT EXISTS ${places} (
+        location TEXT NOT NULL, first_day INTEGER NOT NULL, vid INTEGER NOT NULL,
+        PRIMARY KEY (location, first_day, vid)) STRICT, WITHOUT ROWID;
     `);
     this.statements = {
-      incident: db.prepare(`INSERT OR REPLACE INTO ${incidents} (incident_id, kind, facts) VALUES (?, ?, ?)`),
-      current: db.prepare(`SELECT kind, facts FROM ${incidents} WHERE incident_id = ?`),
-      forget: db.prepare(`DELETE FROM ${incidents} WHERE incident_id = ?`),
-      forgetItems: db.prepare(`DELETE FROM ${items} WHERE incident_id = ?`),
-      item: db.prepare(
-        `INSERT OR REPLACE INTO ${items} (incident_id, location_id, crossing_id, crossing_name, kind, day, week, trucks, tonnes, cargo)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      incident: db.prepare(`SELECT seq, events FROM ${incidents} WHERE incident_id = ?`),
+      saveIncident: db.prepare(
+        `INSERT OR REPLACE INTO ${incidents} (incident_id, seq, events) VALUES (?, ?, ?)`,
       ),
+      close: db.prepare(`UPDATE ${versions} SET rec_to = ? WHERE incident_id = ? AND rec_to = ${OPEN_MS}`),
+      version: db.prepare(
+        `INSERT INTO ${versions} (incident_id, seq, kind, rec_from, rec_to, rep_from, rep_to, first_day, last_day,
+           dated, occurred, crossing_id, crossing_name, details, claims)
+         VALUES (?, ?, ?, ?, ${OPEN_MS}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      place: db.prepare(`INSERT OR IGNORE INTO ${places} (location, first_day, vid) VALUES (?, ?, ?)`),
     };
   }
 
-  apply(event: RecordedEvent): void {
+  apply(recorded: RecordedEvent): void {
     if (!this.statements) throw new Error('aid-flows projection used before init');
-    const incidentEvent = event as RecordedEvent & IncidentEvent;
-    if (isIncidentReported(incidentEvent)) {
-      const kind = KIND_OF_REPORT[incidentEvent.type];
-      if (FLOW_KINDS.has(kind)) this.write(kind, incidentEvent.data);
-      return;
+    const event = recorded as RecordedEvent & IncidentEvent;
+    const recordedMs = Date.parse(recorded.metadata.recordedAt);
+    const rep = reportedOn(event, recordedMs);
+    const incidentId = event.data.incidentId;
+    let seq: number;
+    let events: FlowEvent[];
+    if (isIncidentReported(event)) {
+      const kind = KIND_OF_REPORT[event.type];
+      if (!isFlowKind(kind)) return;
+      const { occurred, locations, details } = event.data;
+      seq = Number(recorded.position);
+      events = [{ type: 'report', rep, kind, facts: { occurred, locations, details } }];
+    } else {
+      const known = this.statements.incident.get(incidentId);
+      if (!known) return;
+      const next = flowEvent(event, rep);
+      if (!next) return;
+      seq = known.seq;
+      events = [...(JSON.parse(known.events) as FlowEvent[]), next];
     }
-    const incidentId = incidentEvent.data.incidentId;
-    const current = this.statements.current.get(incidentId);
-    if (!current) return;
-    const facts = JSON.parse(current.facts) as IncidentFacts;
-    switch (incidentEvent.type) {
-      case 'IncidentCorrected':
-        this.write(current.kind, applyCorrection(facts, incidentEvent.data.changes));
-        return;
-      case 'IncidentSourceAdded':
-        this.statements.incident.run(
-          incidentId,
-          current.kind,
-          JSON.stringify(addSource(facts, incidentEvent.data.source)),
-        );
-        return;
-      case 'IncidentRetracted':
-        this.statements.forgetItems.run(incidentId);
-        this.statements.forget.run(incidentId);
-        return;
-      case 'IncidentDisputed':
-        return;
-      default: {
-        const unknown: never = incidentEvent;
-        return unknown;
-      }
-    }
+    this.statements.saveIncident.run(incidentId, seq, JSON.stringify(events));
+    this.write(incidentId, seq, events, recordedMs);
   }
 
-  private write(kind: string, facts: IncidentFacts): void {
+  /** Closes the incident's open versions at `at` and writes its reported-axis versions from `at` on. */
+  private write(incidentId: string, seq: number, events: readonly FlowEvent[], at: number): void {
     if (!this.statements) return;
-    const { incident, forgetItems, item } = this.statements;
-    incident.run(facts.incidentId, kind, JSON.stringify(facts));
-    forgetItems.run(facts.incidentId);
-    const on = parsePartialDate(facts.occurred.on);
-    const day = on?.precision === 'day' && facts.occurred.until === undefined ? on.firstDay : null;
-    const crossing = facts.locations.find((l) => l.role === 'crossing');
-    const trucks = typeof facts.details.trucks === 'number' ? facts.details.trucks : null;
-    const tonnes = typeof facts.details.tonnes === 'number' ? facts.details.tonnes : null;
-    const cargo = JSON.stringify(Array.isArray(facts.details.cargo) ? facts.details.cargo : []);
-    for (const locationId of new Set(facts.locations.map((l) => l.id))) {
-      item.run(
-        facts.incidentId,
-        locationId,
-        crossing?.id ?? '',
+    const { close, version, place } = this.statements;
+    close.run(at, incidentId);
+    for (const { repFrom, repTo, state } of reportedVersions(incidentId, events)) {
+      const { first, last, dated } = flowDays(state.facts);
+      const crossing = state.facts.locations.find((l) => l.role === 'crossing');
+      const occurred = state.facts.occurred.until
+        ? `${state.facts.occurred.on}/${state.facts.occurred.until}`
+        : state.facts.occurred.on;
+      const { lastInsertRowid: vid } = version.run(
+        incidentId,
+        seq,
+        state.kind,
+        at,
+        repFrom,
+        repTo,
+        first,
+        last,
+        dated ? 1 : 0,
+        occurred,
+        crossing?.id ?? null,
         crossing?.name ?? null,
-        kind,
-        day,
-        day === null ? null : isoWeek(day),
-        trucks,
-        tonnes,
-        cargo,
+        JSON.stringify(state.facts.details),
+        JSON.stringify(state.claims),
       );
+      for (const location of new Set(state.facts.locations.map((l) => l.id))) place.run(location, first, vid);
     }
+  }
+}
+
+/** What a later event of a flow incident contributes; undefined for one that changes no figure. */
+function flowEvent(event: IncidentEvent, rep: number): FlowEvent | undefined {
+  switch (event.type) {
+    case 'IncidentCorrected': {
+      const { occurred, locations, details } = event.data.changes;
+      if (!occurred && !locations && !details) return undefined;
+      return {
+        type: 'correct',
+        rep,
+        changes: {
+          ...(occurred ? { occurred } : {}),
+          ...(locations ? { locations } : {}),
+          ...(details ? { details } : {}),
+        },
+      };
+    }
+    case 'IncidentDisputed': {
+      const { field, claimedValue, source, note } = event.data;
+      return { type: 'dispute', rep, dispute: { field, claimedValue, source, note: note ?? null } };
+    }
+    case 'IncidentRetracted':
+      return { type: 'retract', rep };
+    default:
+      return undefined;
   }
 }

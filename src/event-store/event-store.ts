@@ -12,7 +12,11 @@ export interface EventMetadata {
 }
 
 export interface NewEvent {
-  /** UUID chosen by the writer, so a retried append is idempotent. */
+  /**
+   * UUID chosen by the writer. A retried append with the same ids, in the same order, and the same
+   * exact expected revision (or `no_stream`) returns the first answer and writes nothing: that is the
+   * retry every adapter honours (see the store contract).
+   */
   readonly id: string;
   readonly type: string;
   readonly data: unknown;
@@ -69,9 +73,17 @@ export interface EventStore {
    * order across streams (a batch) waits for each append before the next.
    */
   readonly appendsInCallOrder?: boolean;
-  /** Appends events to a stream atomically, checking the expected revision first. */
+  /**
+   * Appends events to a stream atomically, checking the expected revision first. Throws
+   * WrongExpectedRevisionError on a conflict, StoreUnavailableError when nothing was written because
+   * the store could not take the write, and AppendOutcomeUnknownError when the write may or may not
+   * have happened (retry it with the same ids and expected revision to find out).
+   */
   append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  /** Reads one stream in revision order; an unknown stream yields nothing. */
+  /**
+   * Reads one stream in revision order; an unknown stream yields nothing. It reads the latest state
+   * (on a cluster: from the leader), so a revision read here can be the expected revision of an append.
+   */
   readStream(stream: string, options?: { fromRevision?: bigint }): AsyncIterable<RecordedEvent>;
   /** Reads the global log in position order. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
@@ -80,10 +92,12 @@ export interface EventStore {
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<bigint>;
   /**
-   * Number of events after a position, for lag and progress counted in events. Optional: where a
-   * store's positions are dense (SQLite) the distance between positions is the count.
+   * Number of events strictly after `position`, counting no further than `atMost` (the answer is
+   * min(count, atMost)). Positions are not counts on every store (KurrentDB's are byte offsets), so
+   * lag and progress are measured with this. It may cost a read of the events counted: pass the
+   * smallest `atMost` that answers the question.
    */
-  countEventsAfter?(position: bigint): Promise<number>;
+  countEventsAfter(position: bigint, atMost?: number): Promise<number>;
   /** Throws StoreUnavailableError when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -101,12 +115,24 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
-/** The store cannot be reached (closed, network down); writes answer 503. */
+/** The store cannot be reached (closed, network down, no leader); writes answer 503 with Retry-After. */
 export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+  override readonly name: string = 'StoreUnavailableError';
 }
 
-/** The same event id was appended before with different content or to another stream. */
+/**
+ * An append was sent but no answer says whether it was written (a timeout, a lost connection). Retrying
+ * it with the same event ids and the same exact expected revision (or `no_stream`) is safe and tells:
+ * it returns the first answer if the events were written, and writes them otherwise.
+ */
+export class AppendOutcomeUnknownError extends StoreUnavailableError {
+  override readonly name = 'AppendOutcomeUnknownError';
+}
+
+/**
+ * The same event id was appended before with different content or to another stream. Only some
+ * adapters detect this (SQLite does, KurrentDB checks ids per stream only): never rely on it.
+ */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
 }

@@ -3,32 +3,28 @@ import { Logger } from '@nestjs/common';
 import {
   ANY,
   BACKWARDS,
-  CancelledError,
-  DeadlineExceededError,
   END,
   FORWARDS,
-  KurrentDBClient,
   NO_STREAM,
-  NotLeaderError,
   START,
   STREAM_EXISTS,
   StreamDeletedError,
   StreamNotFoundError,
-  TimeoutError,
-  UnavailableError,
-  UnknownError,
   WrongExpectedVersionError,
   jsonEvent,
   streamNameFilter,
   type AllStreamResolvedEvent,
+  type AppendResult as ClientAppendResult,
   type AppendStreamState,
   type Direction,
   type EventData,
   type JSONType,
+  type KurrentDBClient,
   type Position,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
 import {
+  AppendOutcomeUnknownError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   type AppendOptions,
@@ -41,6 +37,10 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from './event-store.js';
+import { ClientSlot, toKurrentDbConnectionString } from './kurrentdb-connection.js';
+import { classify, describe, isTransient, toStoreError, withDeadline } from './kurrentdb-errors.js';
+
+export { toKurrentDbConnectionString } from './kurrentdb-connection.js';
 
 export interface KurrentDbEventStoreOptions {
   /** Page size of readStream and of readAll when the caller gives none. */
@@ -48,10 +48,14 @@ export interface KurrentDbEventStoreOptions {
   /** First wait before resubscribing after the $all subscription dropped; doubles up to maxBackoffMs. */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
-  /** How long an append may take before it is reported as StoreUnavailableError (its outcome is then unknown). */
+  /** How long the cluster may take to acknowledge an append; past it the outcome is unknown. */
   readonly appendTimeoutMs?: number;
+  /** How long one page of a read (a stream, $all, the head) may take. */
+  readonly readTimeoutMs?: number;
   /** How long ping() waits for the cluster to answer. */
   readonly pingTimeoutMs?: number;
+  /** How long a new subscription may take to be confirmed before it is dropped and tried again. */
+  readonly subscribeTimeoutMs?: number;
 }
 
 /** Both client paths (gRPC for appends and subscriptions, the native bridge for reads) resolve to this shape. */
@@ -74,39 +78,14 @@ interface ResolvedLike {
 const DEFAULT_BATCH = 1000;
 const HEAD_PAGE = 32;
 const STABLE_SUBSCRIPTION_MS = 30_000;
-/** Longer than an append may take, so replacing a client does not cut short the calls still on it. */
-const RETIRE_AFTER_MS = 30_000;
-/** gRPC codes that a retry will not cure: invalid argument, not found, permission denied, failed precondition, out of range, unimplemented, unauthenticated. */
-const PERMANENT_GRPC_CODES: ReadonlySet<number> = new Set([3, 5, 7, 9, 11, 12, 16]);
+/**
+ * The client passes the append deadline to the server, which answers "timeout" when it runs out; this
+ * much longer without any answer means the client or its connection is stuck.
+ */
+const NO_ANSWER_GRACE_MS = 2000;
 
 /** Server-side filter: only user streams; `$`-typed events in user streams (links) are dropped client-side. */
 const USER_STREAMS = streamNameFilter({ regex: '^[^$]' });
-
-const SCHEMES: Readonly<Record<string, string>> = {
-  kurrentdb: 'kurrentdb',
-  'kurrentdb+discover': 'kurrentdb+discover',
-  kurrent: 'kurrent',
-  'kurrent+discover': 'kurrent+discover',
-  kdb: 'kdb',
-  'kdb+discover': 'kdb+discover',
-  // The client still accepts esdb:// but warns on every start; the two forms mean the same.
-  esdb: 'kurrentdb',
-  'esdb+discover': 'kurrentdb+discover',
-};
-
-/** Maps `esdb://` (EventStoreDB) connection strings to the equivalent `kurrentdb://` form; rejects other schemes. */
-export function toKurrentDbConnectionString(raw: string): string {
-  const trimmed = raw.trim();
-  const match = /^([a-z+]+):\/\//i.exec(trimmed);
-  const scheme = match?.[1]?.toLowerCase();
-  const mapped = scheme === undefined ? undefined : SCHEMES[scheme];
-  if (scheme === undefined || mapped === undefined) {
-    throw new Error(
-      `not a KurrentDB connection string (expected kurrentdb://host:2113?… or esdb://host:2113?…)`,
-    );
-  }
-  return `${mapped}://${trimmed.slice(scheme.length + 3)}`;
-}
 
 /**
  * The event store on a KurrentDB (EventStoreDB) node or cluster.
@@ -114,55 +93,80 @@ export function toKurrentDbConnectionString(raw: string): string {
  * The port's `position` is the commit position of an event in `$all`. Dateline only makes
  * single-stream, non-transactional appends, for which KurrentDB writes one record per event and
  * commit == prepare, so a checkpoint p is resumed from `{ commit: p, prepare: p }`.
+ *
+ * Every call has a deadline. Appends and subscriptions use the client's gRPC path, reads its native
+ * bridge; each role has one client for the life of the store (see ClientSlot for when one is replaced).
  */
 export class KurrentDbEventStore implements EventStore {
-  private readonly connectionString: string;
-  /** Appends (the client's gRPC path). */
-  private readonly writer: ReplaceableClient;
-  /** Reads (the client's native bridge); each live subscription has a client of its own. */
-  private readonly reader: ReplaceableClient;
   private readonly logger = new Logger(KurrentDbEventStore.name);
+  private readonly writer: ClientSlot;
+  private readonly reader: ClientSlot;
+  /** One client for every subscription, and for every resubscription after a drop. */
+  private readonly subscriber: ClientSlot;
   private readonly defaultBatchSize: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly appendTimeoutMs: number;
+  private readonly readTimeoutMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly subscribeTimeoutMs: number;
+  private readonly noAnswerGraceMs: number;
   /** Stops the live subscriptions when the store closes. */
   private readonly subscriptions = new Set<() => void>();
   private closed = false;
 
   constructor(connectionString: string, options: KurrentDbEventStoreOptions = {}) {
-    this.connectionString = toKurrentDbConnectionString(connectionString);
-    this.writer = new ReplaceableClient(this.connectionString);
-    this.reader = new ReplaceableClient(this.connectionString);
+    const url = toKurrentDbConnectionString(connectionString);
     this.defaultBatchSize = Math.max(1, options.defaultBatchSize ?? DEFAULT_BATCH);
     this.minBackoffMs = options.minBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;
     this.appendTimeoutMs = options.appendTimeoutMs ?? 15_000;
+    this.readTimeoutMs = options.readTimeoutMs ?? 10_000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
+    this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? 10_000;
+    this.noAnswerGraceMs = Math.min(NO_ANSWER_GRACE_MS, this.appendTimeoutMs);
+    // A replaced client is closed once every call that may still run on it has had its time.
+    const retireAfter = Math.max(this.appendTimeoutMs, this.readTimeoutMs) + this.noAnswerGraceMs;
+    this.writer = new ClientSlot('append', url, this.logger, retireAfter);
+    this.reader = new ClientSlot('read', url, this.logger, retireAfter);
+    this.subscriber = new ClientSlot('subscription', url, this.logger, retireAfter);
   }
 
-  /** Appends with KurrentDB's own expected-revision check; the writer's event ids make a retry idempotent. */
+  /** How often each role's client was replaced since the store opened. */
+  clientReplacements(): { append: number; read: number; subscription: number } {
+    return {
+      append: this.writer.replacements,
+      read: this.reader.replacements,
+      subscription: this.subscriber.replacements,
+    };
+  }
+
+  /**
+   * Appends with KurrentDB's own expected-revision check. With an exact revision or `no_stream` the
+   * server recognises a retry by reading the stream at those revisions, so retrying after
+   * AppendOutcomeUnknownError is safe; with `any` / `stream_exists` only a bounded cache of recent
+   * writes recognises it (see decision record 0003).
+   */
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new Error('append needs at least one event');
     const expected = options.expectedRevision;
-    let result;
-    try {
-      result = await withTimeout(
-        this.writer
-          .get()
-          .appendToStream(stream, events.map(toEventData), { streamState: toStreamState(expected) }),
-        this.appendTimeoutMs,
-        'append timed out; it may or may not have been written',
-      );
-    } catch (error) {
-      this.writer.failed(error);
-      if (error instanceof WrongExpectedVersionError) {
-        const actual = typeof error.actualState === 'bigint' ? error.actualState : 'no_stream';
-        throw new WrongExpectedRevisionError(stream, expected, actual);
+    const data = events.map(toEventData);
+    let result: ClientAppendResult | undefined;
+    for (let attempt = 1; result === undefined; attempt += 1) {
+      try {
+        result = await this.appendOnce(stream, data, toStreamState(expected));
+      } catch (error) {
+        const failure = classify(error);
+        // A follower refused before writing and named the leader; the client now talks to it.
+        if (failure === 'not-leader' && attempt < 2) continue;
+        // The connection broke under the call (a node restarted, a leader changed): the client has
+        // reconnected, and with an exact revision or no_stream a repeat is recognised if it was written.
+        // Not after the deadline passed without any answer: the caller's time is spent.
+        const broken = failure === 'unreachable' && !(error instanceof StoreUnavailableError);
+        if (broken && attempt < 2 && expected !== 'any' && expected !== 'stream_exists') continue;
+        throw this.appendFailure(stream, expected, error);
       }
-      throw toStoreError(error);
     }
     const nextRevision = result.nextExpectedRevision;
     // The server reports the last event's position, also for an idempotent retry; older servers may not.
@@ -170,7 +174,56 @@ export class KurrentDbEventStore implements EventStore {
     return { nextRevision, position };
   }
 
-  /** Reads one stream in pages; a stream that does not exist (or was deleted) yields nothing. */
+  private appendOnce(
+    stream: string,
+    data: EventData[],
+    streamState: AppendStreamState,
+  ): Promise<ClientAppendResult> {
+    return withDeadline(
+      this.writer.get().appendToStream(stream, data, { streamState, deadline: this.appendTimeoutMs }),
+      this.appendTimeoutMs + this.noAnswerGraceMs,
+      () => {
+        // Not even a "timed out" came back: the client or its connection is stuck.
+        this.writer.replace('an append got no answer');
+        return new AppendOutcomeUnknownError(
+          `append to ${stream}: no answer from KurrentDB within ${this.appendTimeoutMs + this.noAnswerGraceMs} ms; it may or may not have been written`,
+        );
+      },
+    );
+  }
+
+  private appendFailure(stream: string, expected: ExpectedRevision, error: unknown): Error {
+    if (error instanceof StoreUnavailableError) return error;
+    if (error instanceof WrongExpectedVersionError) {
+      const actual = typeof error.actualState === 'bigint' ? error.actualState : 'no_stream';
+      return new WrongExpectedRevisionError(stream, expected, actual);
+    }
+    const failure = classify(error);
+    switch (failure) {
+      case 'not-handled':
+      case 'not-leader':
+        return new StoreUnavailableError(
+          `KurrentDB did not take the append to ${stream}: ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
+      case 'discovery':
+        // The client keeps the failed lookup that discovery left behind: start over with a new one.
+        this.writer.replace('cluster discovery failed');
+        return new StoreUnavailableError(`KurrentDB cluster not found: ${describe(error)}`, { cause: error });
+      case 'timeout':
+      case 'unreachable':
+        return new AppendOutcomeUnknownError(
+          `append to ${stream}: ${describe(error)}; it may or may not have been written`,
+          { cause: error },
+        );
+      default:
+        return error instanceof Error ? error : new Error(describe(error));
+    }
+  }
+
+  /** Reads one stream in pages from the leader, so its revision can feed an append; a missing stream yields nothing. */
   async *readStream(stream: string, options?: { fromRevision?: bigint }): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     let from = options?.fromRevision ?? 0n;
@@ -193,7 +246,7 @@ export class KurrentDbEventStore implements EventStore {
       // Reading forwards from a position includes the record at it: ask for one more to make progress.
       const from: ReadPosition = after > 0n ? at(after) : START;
       const maxCount = Math.min(batchSize, remaining) + (after > 0n ? 1 : 0);
-      const page = await this.readAllPage(FORWARDS, from, maxCount);
+      const page = await this.readAllPage(FORWARDS, from, maxCount, false);
       let progressed = false;
       for (const resolved of page) {
         const position = positionOf(resolved);
@@ -211,75 +264,104 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  /** Catches up and follows `$all` after a position; resubscribes with backoff when the subscription drops. */
+  /**
+   * Catches up and follows `$all` after a position; when the subscription drops it resubscribes on the
+   * same client from the last event delivered, after a growing, jittered backoff.
+   */
   async *subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent> {
     const { signal } = options;
     let after = options.fromPosition ?? 0n;
     let failures = 0;
-    // A client of its own: replacing it after a failure cannot disturb appends or other subscriptions.
-    const connection = new ReplaceableClient(this.connectionString);
-    try {
-      while (!signal.aborted) {
-        this.assertOpen();
-        const subscription = connection.get().subscribeToAll({
-          fromPosition: after > 0n ? at(after) : START,
-          filter: USER_STREAMS,
-        });
-        // Errors after we stopped listening must not become uncaught exceptions.
-        subscription.on('error', () => undefined);
-        const startedAt = Date.now();
-        const stop = (): void => {
-          subscription.destroy();
-          subscription.unsubscribe().catch(() => undefined);
-        };
-        signal.addEventListener('abort', stop, { once: true });
-        this.subscriptions.add(stop);
-        let failure: unknown;
-        try {
-          for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
-            const position = positionOf(resolved);
-            if (position === undefined || position <= after) continue;
-            after = position;
-            failures = 0;
-            const event = toRecorded(resolved);
-            if (!event) continue;
-            yield event;
-            if (isAborted(signal)) return;
-          }
-        } catch (error) {
-          failure = error;
-        } finally {
-          signal.removeEventListener('abort', stop);
-          this.subscriptions.delete(stop);
-          stop();
-        }
-        if (isAborted(signal)) return;
-        this.assertOpen();
-        if (failure !== undefined && !isTransient(failure)) throw toStoreError(failure);
-        connection.replaceNext();
-        // A subscription that lived a while before dropping starts the backoff over.
-        failures = Date.now() - startedAt > STABLE_SUBSCRIPTION_MS ? 1 : failures + 1;
-        const wait = this.backoff(failures);
-        this.logger.warn(
-          `$all subscription dropped (${describe(failure) ?? 'closed by the server'}); resubscribing after position ${after} in ${wait} ms`,
+    while (!signal.aborted) {
+      this.assertOpen();
+      const subscription = this.subscriber.get().subscribeToAll({
+        fromPosition: after > 0n ? at(after) : START,
+        filter: USER_STREAMS,
+      });
+      // Errors after we stopped listening must not become uncaught exceptions.
+      subscription.on('error', () => undefined);
+      const startedAt = Date.now();
+      const stop = (): void => {
+        subscription.destroy();
+        subscription.unsubscribe().catch(() => undefined);
+      };
+      // A subscription the server never confirms (a hung node) would otherwise wait forever.
+      const confirmation = setTimeout(() => {
+        subscription.destroy(
+          new StoreUnavailableError(
+            `the $all subscription was not confirmed within ${this.subscribeTimeoutMs} ms`,
+          ),
         );
-        try {
-          await delay(wait, undefined, { signal });
-        } catch {
-          return;
+      }, this.subscribeTimeoutMs);
+      subscription.once('confirmation', () => {
+        clearTimeout(confirmation);
+      });
+      signal.addEventListener('abort', stop, { once: true });
+      this.subscriptions.add(stop);
+      let failure: unknown;
+      try {
+        for await (const resolved of subscription as AsyncIterable<AllStreamResolvedEvent>) {
+          const position = positionOf(resolved);
+          if (position === undefined || position <= after) continue;
+          after = position;
+          failures = 0;
+          const event = toRecorded(resolved);
+          if (!event) continue;
+          yield event;
+          if (isAborted(signal)) return;
         }
+      } catch (error) {
+        failure = error;
+      } finally {
+        clearTimeout(confirmation);
+        signal.removeEventListener('abort', stop);
+        this.subscriptions.delete(stop);
+        stop();
       }
-    } finally {
-      connection.dispose().catch(() => undefined);
+      if (isAborted(signal)) return;
+      this.assertOpen();
+      if (failure !== undefined && !isTransient(classify(failure)))
+        throw toStoreError(failure, 'subscribe to $all');
+      // A subscription that lived a while before dropping starts the backoff over.
+      failures = Date.now() - startedAt > STABLE_SUBSCRIPTION_MS ? 1 : failures + 1;
+      const wait = this.backoff(failures);
+      this.logger.warn(
+        `$all subscription dropped (${failure === undefined ? 'closed by the server' : describe(failure)}); resubscribing after position ${after} in ${wait} ms`,
+      );
+      try {
+        await delay(wait, undefined, { signal });
+      } catch {
+        return;
+      }
+      await this.assertLogReaches(after);
     }
   }
 
-  /** Position of the last user event, reading `$all` backwards past system events. */
+  /**
+   * A subscription resumes after `position`; if the log now ends before it, the cluster was recreated
+   * under us and resubscribing would wait, silently, until the new log grew past the old position.
+   */
+  private async assertLogReaches(position: bigint): Promise<void> {
+    if (position === 0n) return;
+    const head = await this.headPosition().catch(() => undefined);
+    if (head !== undefined && head < position) {
+      throw new Error(
+        `the log ends at position ${head}, before position ${position} this subscription had reached: the event store was replaced`,
+      );
+    }
+  }
+
+  /** Position of the last user event on the leader, reading `$all` backwards past system events. */
   async headPosition(): Promise<bigint> {
     this.assertOpen();
     let before: bigint | undefined;
     for (;;) {
-      const page = await this.readAllPage(BACKWARDS, before === undefined ? END : at(before), HEAD_PAGE);
+      const page = await this.readAllPage(
+        BACKWARDS,
+        before === undefined ? END : at(before),
+        HEAD_PAGE,
+        true,
+      );
       let progressed = false;
       for (const resolved of page) {
         const position = positionOf(resolved);
@@ -292,32 +374,40 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  /** Reads the newest record of `$all`; any failure or a slow answer means unavailable (readiness). */
+  /**
+   * Counts user events after a position by reading them: KurrentDB keeps no count of `$all` and its
+   * positions are byte offsets. The cost is the events counted, hence `atMost`.
+   */
+  async countEventsAfter(position: bigint, atMost = Number.POSITIVE_INFINITY): Promise<number> {
+    if (atMost <= 0) return 0;
+    let count = 0;
+    for await (const _event of this.readAll({ fromPosition: position, limit: atMost })) count += 1;
+    return count;
+  }
+
+  /** Reads the newest record of `$all` from the leader; any failure or a slow answer means unavailable (readiness). */
   async ping(): Promise<void> {
     this.assertOpen();
-    const probe = async (): Promise<void> => {
-      // Unfiltered: a filtered read could scan far back through system events on a quiet cluster.
-      const newest = this.reader.get().readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
-      await newest.next();
-      await newest.return?.();
-    };
     try {
-      await withTimeout(probe(), this.pingTimeoutMs, `no answer within ${this.pingTimeoutMs} ms`);
+      // Unfiltered: a filtered read could scan far back through system events on a quiet cluster.
+      await this.readPage(
+        'answer a ping',
+        (client) =>
+          client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, requiresLeader: true }),
+        this.pingTimeoutMs,
+      );
     } catch (error) {
-      this.reader.failed(error);
-      throw new StoreUnavailableError(`KurrentDB unreachable: ${describe(error) ?? 'unknown error'}`, {
-        cause: error,
-      });
+      throw new StoreUnavailableError(`KurrentDB unreachable: ${describe(error)}`, { cause: error });
     }
   }
 
-  /** Ends live subscriptions and releases the client's connections. */
+  /** Ends live subscriptions and closes every client, channels included. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const stop of [...this.subscriptions]) stop();
     this.subscriptions.clear();
-    await Promise.all([this.writer.dispose(), this.reader.dispose()]);
+    await Promise.all([this.writer.close(), this.reader.close(), this.subscriber.close()]);
   }
 
   private assertOpen(): void {
@@ -330,41 +420,57 @@ export class KurrentDbEventStore implements EventStore {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  private async readStreamPage(stream: string, from: bigint, maxCount: number): Promise<RecordedEvent[]> {
-    const page: RecordedEvent[] = [];
-    try {
-      for await (const resolved of this.reader.get().readStream(stream, { fromRevision: from, maxCount })) {
-        const event = toRecorded(resolved, { keepSystem: true });
-        if (event) page.push(event);
+  /**
+   * One bounded read through the reader, with a deadline. A follower that names the leader gets one
+   * immediate retry (the client reconnects to the leader); an unavailable or unanswered read replaces
+   * the reader, whose connection loop may have ended for good.
+   */
+  private async readPage<T>(
+    what: string,
+    read: (client: KurrentDBClient) => AsyncIterable<T>,
+    timeoutMs = this.readTimeoutMs,
+  ): Promise<T[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      const client = this.reader.get();
+      try {
+        return await withDeadline(collect(read(client)), timeoutMs, () => {
+          this.reader.replace('a read got no answer');
+          return new StoreUnavailableError(`KurrentDB did not ${what} within ${timeoutMs} ms`);
+        });
+      } catch (error) {
+        if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) throw error;
+        const failure = classify(error);
+        if (failure === 'not-leader' && attempt < 2) continue;
+        if (failure === 'unreachable' || failure === 'timeout' || failure === 'discovery') {
+          this.reader.replace(`a read failed: ${describe(error)}`);
+        }
+        throw toStoreError(error, what);
       }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
-      this.reader.failed(error);
-      throw toStoreError(error);
     }
-    return page;
   }
 
-  private async readAllPage(
+  private async readStreamPage(stream: string, from: bigint, maxCount: number): Promise<RecordedEvent[]> {
+    let page: ResolvedLike[];
+    try {
+      page = await this.readPage(`read stream ${stream}`, (client) =>
+        client.readStream(stream, { fromRevision: from, maxCount, requiresLeader: true }),
+      );
+    } catch (error) {
+      if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
+      throw error;
+    }
+    return page.flatMap((resolved) => toRecorded(resolved, { keepSystem: true }) ?? []);
+  }
+
+  private readAllPage(
     direction: Direction,
     from: ReadPosition,
     maxCount: number,
+    requiresLeader: boolean,
   ): Promise<ResolvedLike[]> {
-    const page: ResolvedLike[] = [];
-    try {
-      for await (const resolved of this.reader.get().readAll({
-        direction,
-        fromPosition: from,
-        maxCount,
-        filter: USER_STREAMS,
-      })) {
-        page.push(resolved);
-      }
-    } catch (error) {
-      this.reader.failed(error);
-      throw toStoreError(error);
-    }
-    return page;
+    return this.readPage('read $all', (client) =>
+      client.readAll({ direction, fromPosition: from, maxCount, filter: USER_STREAMS, requiresLeader }),
+    );
   }
 
   private async positionAt(stream: string, revision: bigint): Promise<bigint> {
@@ -375,55 +481,10 @@ export class KurrentDbEventStore implements EventStore {
   }
 }
 
-/**
- * A client that is replaced once it failed to reach the cluster. Both of the client's transports can
- * stay broken after such a failure: the native read bridge ends its connection loop for good
- * (KurrentDB-Client-Rust), and the gRPC path keeps a rejected server-features lookup after a failed
- * gossip discovery, so every later append fails without trying the network again.
- */
-class ReplaceableClient {
-  private client: KurrentDBClient;
-  private broken = false;
-  private readonly retired = new Set<KurrentDBClient>();
-
-  constructor(private readonly connectionString: string) {
-    this.client = KurrentDBClient.connectionString(connectionString);
-  }
-
-  /** The current client, or a fresh one when the last call could not reach the cluster. */
-  get(): KurrentDBClient {
-    if (this.broken) {
-      this.retire(this.client);
-      this.client = KurrentDBClient.connectionString(this.connectionString);
-      this.broken = false;
-    }
-    return this.client;
-  }
-
-  /** Marks the client for replacement when `error` says the cluster could not be reached. */
-  failed(error: unknown): void {
-    if (isConnectivityError(error)) this.broken = true;
-  }
-
-  /** Marks the client for replacement whatever went wrong. */
-  replaceNext(): void {
-    this.broken = true;
-  }
-
-  /** Releases the connections of the current client and of any replaced one. */
-  async dispose(): Promise<void> {
-    const all = [this.client, ...this.retired];
-    this.retired.clear();
-    await Promise.all(all.map((client) => client.dispose()));
-  }
-
-  private retire(old: KurrentDBClient): void {
-    this.retired.add(old);
-    // Calls still running on the old client get time to finish before its streams are cancelled.
-    setTimeout(() => {
-      if (this.retired.delete(old)) old.dispose().catch(() => undefined);
-    }, RETIRE_AFTER_MS).unref();
-  }
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
 }
 
 function toStreamState(expected: ExpectedRevision): AppendStreamState {
@@ -486,68 +547,7 @@ function decodeJson(value: unknown): unknown {
   }
 }
 
-const CONNECTIVITY =
-  /unavailable|deadline|timed? ?out|connect|not leader|failed to discover|transport|dns|refused|reset|broken pipe|goaway|cancel/i;
-
-/** Errors that say the cluster cannot be reached right now, as opposed to a refused or invalid request. */
-function isConnectivityError(error: unknown): boolean {
-  if (
-    error instanceof UnavailableError ||
-    error instanceof DeadlineExceededError ||
-    error instanceof TimeoutError ||
-    error instanceof NotLeaderError ||
-    error instanceof CancelledError ||
-    error instanceof StoreUnavailableError
-  ) {
-    return true;
-  }
-  // The native read path reports transport failures as UnknownError or plain errors; only the text tells.
-  return (
-    error instanceof Error &&
-    !('type' in error && error.type !== 'unknown') &&
-    CONNECTIVITY.test(error.message)
-  );
-}
-
-/** Worth resubscribing after: the cluster was unreachable, or the server failed without saying the request was wrong. */
-function isTransient(error: unknown): boolean {
-  if (isConnectivityError(error) || isPrematureClose(error)) return true;
-  return error instanceof UnknownError && !PERMANENT_GRPC_CODES.has(error.code ?? -1);
-}
-
-function isPrematureClose(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE';
-}
-
-function toStoreError(error: unknown): Error {
-  if (error instanceof StoreUnavailableError) return error;
-  if (isConnectivityError(error)) {
-    return new StoreUnavailableError(`KurrentDB unavailable: ${describe(error) ?? 'unknown error'}`, {
-      cause: error,
-    });
-  }
-  return error instanceof Error ? error : new Error(describe(error));
-}
-
-function describe(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : 'a non-Error value was thrown';
-}
-
 /** Read through a call so the compiler does not assume the flag is unchanged across awaits. */
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new StoreUnavailableError(message));
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
-  });
 }

@@ -72,6 +72,7 @@ export class SqliteEventStore implements EventStore {
     readAll: Database.Statement<[number, number], EventRow>;
     readStream: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
+    countAfter: Database.Statement<[number, number], { n: number }>;
   };
   private readonly savepoint: (pending: PendingAppend) => AppendResult;
   private readonly groupCommit: Database.Transaction<
@@ -110,6 +111,10 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
       head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
+      // A range of the rowid b-tree, stopped at the limit: cheap however far behind the position is.
+      countAfter: this.db.prepare(
+        'SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE position > ? LIMIT ?)',
+      ),
     };
     // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this append.
     this.savepoint = this.db.transaction((pending: PendingAppend) => this.appendInTransaction(pending));
@@ -282,6 +287,13 @@ export class SqliteEventStore implements EventStore {
   // Async so that an unreachable store rejects rather than throws at the call site.
   async headPosition(): Promise<bigint> {
     return BigInt(this.guard(() => this.stmt.head.get()?.head ?? 0));
+  }
+
+  async countEventsAfter(position: bigint, atMost = Number.POSITIVE_INFINITY): Promise<number> {
+    if (atMost <= 0) return 0;
+    // SQLite reads LIMIT -1 as "no limit".
+    const limit = Number.isFinite(atMost) ? Math.floor(atMost) : -1;
+    return this.guard(() => this.stmt.countAfter.get(Number(position), limit)?.n ?? 0);
   }
 
   async ping(): Promise<void> {

@@ -54,7 +54,11 @@ export class EntriesFormatInterceptor implements NestInterceptor {
           const path = url.pathname.replace(`/${requested}/`, `/${page.subject.id}/`);
           void h.reply.header('Content-Location', `${path}${url.search}`);
         }
-        if (h.format === 'json') return page;
+        if (h.format === 'json') {
+          if (!page.json) return page;
+          void h.reply.header('Content-Type', 'application/json; charset=utf-8');
+          return page.json();
+        }
         const coordinates =
           h.format === 'geojson'
             ? this.registry.coordinates([

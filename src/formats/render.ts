@@ -16,6 +16,8 @@ export interface EntryPage {
   readonly subject?: { readonly id: string; readonly name: string; readonly kind: string | null };
   readonly entries: readonly PageEntry[];
   readonly nextCursor: string | null;
+  /** The page as JSON text, where it has it already (stored text, not serialised again). */
+  json?(): string;
 }
 
 export interface Rendered {

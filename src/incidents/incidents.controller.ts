@@ -155,7 +155,12 @@ export class IncidentsController {
     @Query() query: AsOfQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TimelineEntry> {
-    const entry = await this.queries.execute(new GetIncident(id, query.asOf));
+    const entry = await this.queries.execute(
+      new GetIncident(id, {
+        ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+        ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
+      }),
+    );
     void reply.header('ETag', `"${entry.revision}"`);
     return entry;
   }

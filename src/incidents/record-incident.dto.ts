@@ -6,6 +6,7 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -171,4 +172,30 @@ export class RecordIncidentDto implements IncidentInput {
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources!: SourceDto[];
+
+  // A draft from POST /v1/drafts records as it is: what it rests on is for the editor, not the log.
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'a draft’s evidence (POST /v1/drafts); accepted and not recorded',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.sources * 20)
+  evidence?: unknown[];
+
+  @ApiPropertyOptional({ description: 'a draft’s confidence (POST /v1/drafts); accepted and not recorded' })
+  @IsOptional()
+  @IsNumber()
+  confidence?: number;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'a draft’s warnings (POST /v1/drafts); accepted and not recorded',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.mentions * 10)
+  warnings?: unknown[];
 }

@@ -65,6 +65,10 @@ export class InstrumentedEventStore implements EventStore {
     private readonly metrics: Metrics,
   ) {}
 
+  get appendsInCallOrder(): boolean | undefined {
+    return this.inner.appendsInCallOrder;
+  }
+
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const end = this.metrics.appendLatency.startTimer();
     try {
@@ -91,6 +95,10 @@ export class InstrumentedEventStore implements EventStore {
 
   headPosition(): Promise<bigint> {
     return this.inner.headPosition();
+  }
+
+  countEventsAfter(position: bigint, atMost?: number): Promise<number> {
+    return this.inner.countEventsAfter(position, atMost);
   }
 
   ping(): Promise<void> {

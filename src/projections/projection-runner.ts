@@ -15,9 +15,31 @@ import { type LiveLoop, RebuildJobs } from './rebuild-job.js';
 export type { ProjectionFailure } from './generation.js';
 export type { ProjectionStatus } from './projection-status.js';
 
-export type RunnerState = 'starting' | 'catching_up' | 'live' | 'reconnecting' | 'stopped';
+/** `refused`: a checkpoint lies beyond the head of the log (the log was replaced); the runner will not follow it. */
+export type RunnerState = 'starting' | 'catching_up' | 'live' | 'reconnecting' | 'stopped' | 'refused';
+
+/**
+ * A read model claims to have applied events the log does not have: the event store was replaced (a
+ * cluster recreated, another file) while the read store was kept. Following the new log from there
+ * would skip its events silently, so the runner refuses.
+ */
+export class CheckpointBeyondHeadError extends Error {
+  override readonly name = 'CheckpointBeyondHeadError';
+  constructor(
+    readonly projections: readonly string[],
+    readonly checkpoint: bigint,
+    readonly head: bigint,
+  ) {
+    super(
+      `read models (${projections.join(', ')}) are at position ${checkpoint} but the event log ends at ${head}: ` +
+        'the event store was replaced. Start with a fresh read store (DATELINE_READ_STORE) to rebuild them from this log.',
+    );
+  }
+}
 
 const MAX_BACKOFF_MS = 5000;
+/** Counting further than this for a status costs more than it tells (KurrentDB reads what it counts). */
+const STATUS_COUNT_LIMIT = 100_000;
 /**
  * Page cache of the read-store connection, in KiB. 64 MiB took a rebuild of the four projections
  * over 1,000,000 events to 309 MB peak RSS; 32 MiB was as fast on the 110,000-event profile.
@@ -52,6 +74,8 @@ export class ProjectionRunner {
   /** Position of the last batch the live loop has seen (applied, or skipped by everyone). */
   private mainPosition = 0n;
   private head = 0n;
+  /** Last lag counted per checkpoint, kept for when the store cannot count. */
+  private lastCounts = new Map<bigint, number>();
   private readonly batchSize: number;
   private readonly live: LiveLoop = {
     position: () => this.mainPosition,
@@ -116,13 +140,55 @@ export class ProjectionRunner {
     }
   }
 
-  /** Starts following the log in the background, and any pending rebuild. */
+  /**
+   * Throws CheckpointBeyondHeadError when a generation's checkpoint lies beyond the head of the log.
+   * The runner checks this each time it starts catching up; call it before start() to refuse to start.
+   */
+  async verifyCheckpoints(): Promise<void> {
+    const head = await this.store.headPosition();
+    let highest = 0n;
+    const beyond = new Set<string>();
+    for (const [name, slot] of this.slots) {
+      for (const generation of [slot.serving, slot.build]) {
+        if (!generation || generation.checkpoint <= head) continue;
+        beyond.add(name);
+        if (generation.checkpoint > highest) highest = generation.checkpoint;
+      }
+    }
+    if (beyond.size > 0) throw new CheckpointBeyondHeadError([...beyond], highest, head);
+  }
+
+  /**
+   * Starts following the log in the background, and any pending rebuild, once the checkpoints are
+   * known to lie within the log (else the runner is `refused`).
+   */
   start(): void {
     if (this.loop) return;
     this.controller = new AbortController();
-    this.loop = this.run(this.controller.signal);
+    this.loop = this.startWithin(this.controller.signal);
+  }
+
+  private async startWithin(signal: AbortSignal): Promise<void> {
+    for (let wait = 100; !signal.aborted; wait = Math.min(wait * 2, MAX_BACKOFF_MS)) {
+      try {
+        await this.verifyCheckpoints();
+        break;
+      } catch (error) {
+        if (error instanceof CheckpointBeyondHeadError) {
+          this.refuse(error);
+          return;
+        }
+        this.state = 'reconnecting';
+        this.lastError = (error as Error).message;
+        await delay(wait, undefined, { signal }).catch(() => undefined);
+      }
+    }
+    if (signal.aborted) return;
+    // The loop first, then the builds, in one synchronous step: the order the loading relies on.
+    const loop = this.run(signal);
     for (const slot of this.slots.values())
       if (slot.build && !slot.build.attached) this.rebuilds.run(slot, this.live);
+    await loop;
   }
 
   /** Stops following the log; committed checkpoints stay. */
@@ -172,6 +238,8 @@ export class ProjectionRunner {
    * while a version change is rebuilding (the serving tables do not follow the log meanwhile).
    */
   async waitFor(position: bigint, timeoutMs: number): Promise<boolean> {
+    // Refused: the checkpoints belong to another log, so comparing positions with this one means nothing.
+    if (this.state === 'refused') return false;
     if (this.position() >= position) return !this.frozen();
     const reached = await this.waiters.wait(position, timeoutMs);
     return reached && !this.frozen();
@@ -213,6 +281,7 @@ export class ProjectionRunner {
           counts.set(g.checkpoint, await this.eventsAfter(g.checkpoint, head));
       }
     }
+    this.lastCounts = counts;
     const log = {
       head,
       eventsAfter: (checkpoint: bigint) => counts.get(checkpoint) ?? 0,
@@ -222,19 +291,24 @@ export class ProjectionRunner {
     return [...this.slots.entries()].map(([name, slot]) => projectionStatus(name, slot, log));
   }
 
-  /** Events after a checkpoint: counted by the store where it can, else the distance in positions. */
+  /**
+   * Events after a checkpoint, counted by the store (never a difference of positions: those are byte
+   * offsets on KurrentDB), up to STATUS_COUNT_LIMIT; the last count when the store cannot answer.
+   */
   private async eventsAfter(checkpoint: bigint, head: bigint): Promise<number> {
     if (checkpoint >= head) return 0;
-    if (this.store.countEventsAfter) {
-      return this.store.countEventsAfter(checkpoint).catch(() => Number(head - checkpoint));
-    }
-    return Number(head - checkpoint);
+    return this.store
+      .countEventsAfter(checkpoint, STATUS_COUNT_LIMIT)
+      .catch(() => this.lastCounts.get(checkpoint) ?? 0);
   }
 
   private async run(signal: AbortSignal): Promise<void> {
     let backoff = 100;
+    let failed = false;
     while (!signal.aborted) {
       try {
+        // After a lost connection the log may have been replaced (a recreated cluster): check again.
+        if (failed) await this.verifyCheckpoints();
         this.state = 'catching_up';
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we wait
         while (this.onlyLoading() && !signal.aborted) {
@@ -257,6 +331,11 @@ export class ProjectionRunner {
       } catch (error) {
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we await
         if (signal.aborted) return;
+        if (error instanceof CheckpointBeyondHeadError) {
+          this.refuse(error);
+          return;
+        }
+        failed = true;
         this.state = 'reconnecting';
         this.lastError = (error as Error).message;
         this.logger.warn(`event store unavailable (${this.lastError}); retrying in ${backoff} ms`);
@@ -264,6 +343,15 @@ export class ProjectionRunner {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /** Stops following the log and any rebuild for good: the read store belongs to another log. */
+  private refuse(error: CheckpointBeyondHeadError): void {
+    this.state = 'refused';
+    this.lastError = error.message;
+    this.logger.error(error.message);
+    this.controller.abort();
+    this.waiters.cancelAll();
   }
 
   /** Reads the log in large batches up to the head, yielding to the event loop between batches. */

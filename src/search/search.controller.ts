@@ -50,6 +50,7 @@ export class SearchController {
         ...(query.kind === undefined ? {} : { kinds: query.kind }),
         ...(query.from === undefined ? {} : { from: query.from }),
         ...(query.to === undefined ? {} : { to: query.to }),
+        ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
         ...(query.actor === undefined ? {} : { actor: query.actor }),
         ...(query.location === undefined ? {} : { location: query.location }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { REPORTED_BY_DOC } from '../timelines/timeline-query.dto.js';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SLUG_PATTERN } from '../common/slug.js';
 import { IsPartialDate } from '../common/validation.js';
@@ -64,6 +65,14 @@ export class IncidentSearchDto {
   @Min(1)
   @Max(500)
   limit?: number;
+
+  @ApiPropertyOptional({
+    description: `${REPORTED_BY_DOC}. Matches today's text; incidents not yet published by then are left out`,
+    example: '2023-11-02',
+  })
+  @IsOptional()
+  @IsPartialDate()
+  reportedBy?: string;
 
   @ApiPropertyOptional({ description: 'opaque, from nextCursor' })
   @IsOptional()

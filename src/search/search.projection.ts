@@ -10,7 +10,7 @@ import {
 } from '../incidents/incident.events.js';
 import { searchableDetails } from '../incidents/incident.rules.js';
 import type { Projection, TableNames } from '../projections/projection.js';
-import { daySpan } from '../timelines/day.js';
+import { daySpan } from '../common/days.js';
 
 type Statement = Database.Statement;
 

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { Injectable } from '@nestjs/common';
 import { DomainValidationError } from '../common/errors.js';
 import { parsePartialDate } from '../common/partial-date.js';
@@ -5,7 +6,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { decodeOffset, encodeOffset, RegistryReader } from '../registry/registry.reader.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
-import { dayNumber } from '../timelines/day.js';
+import { dayNumber } from '../common/days.js';
 import { TimelineReader } from '../timelines/timeline.reader.js';
 
 export interface IncidentSearch {
@@ -17,6 +18,8 @@ export interface IncidentSearch {
   readonly location?: string;
   readonly limit: number;
   readonly cursor?: string;
+  /** Entries as published by the end of this day; incidents not yet published then are left out. */
+  readonly reportedBy?: string;
 }
 
 export interface IncidentSearchPage {
@@ -89,12 +92,43 @@ export class SearchReader {
            WHERE incident_fts MATCH ? ${filter}
            ORDER BY bm25(incident_fts, 10.0, 3.0, 5.0), s.seq LIMIT ? OFFSET ?`;
     const args = query.q === undefined ? params : [ftsQuery(query.q), ...params];
-    const rows = this.readStore
-      .prepare<(string | number)[], { incident_id: string }>(sql)
-      .all(...args, query.limit + 1, offset);
+    const statement = this.readStore.prepare<(string | number)[], { incident_id: string }>(sql);
+    if (query.reportedBy !== undefined)
+      return this.publishedBy(statement, args, query, query.reportedBy, offset);
+    const rows = statement.all(...args, query.limit + 1, offset);
     return {
       entries: rows.slice(0, query.limit).map((row) => this.timelines.incident(row.incident_id)),
       nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null,
+    };
+  }
+
+  /**
+   * Matches as published by a day: the index is today's, so the candidates are read in their order
+   * and each is shown as it had been published by then, or left out when it had not been yet; the
+   * cursor counts published matches.
+   */
+  private publishedBy(
+    statement: Database.Statement<(string | number)[], { incident_id: string }>,
+    args: (string | number)[],
+    query: IncidentSearch,
+    reportedBy: string,
+    offset: number,
+  ): IncidentSearchPage {
+    const entries: TimelineEntry[] = [];
+    let skipped = 0;
+    for (const row of statement.iterate(...args, -1, 0)) {
+      const json = this.timelines.incidentJsonIfAny(row.incident_id, { reportedBy });
+      if (json === undefined) continue;
+      if (skipped < offset) {
+        skipped += 1;
+        continue;
+      }
+      entries.push(JSON.parse(json) as TimelineEntry);
+      if (entries.length > query.limit) break;
+    }
+    return {
+      entries: entries.slice(0, query.limit),
+      nextCursor: entries.length > query.limit ? encodeOffset(offset + query.limit) : null,
     };
   }
 }

@@ -121,6 +121,12 @@ export class TimelinePageDto {
   })
   subject!: SubjectViewDto;
 
+  @ApiProperty({ type: String, nullable: true, description: 'the asOf instant asked for, or null' })
+  asOf!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'the reportedBy date asked for, or null' })
+  reportedBy!: string | null;
+
   @ApiProperty({ type: [TimelineEntryDto] })
   entries!: TimelineEntryDto[];
 

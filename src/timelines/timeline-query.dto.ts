@@ -13,7 +13,16 @@ const splitList = ({ value }: { value: unknown }): unknown =>
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-/** `asOf`: answer as the service would have answered at that instant. */
+/** What `reportedBy` means, wherever it is taken. */
+export const REPORTED_BY_DOC =
+  'a date (YYYY-MM-DD; YYYY-MM or YYYY for the end of that month or year): the answer as its sources had ' +
+  'published it by the end of that day, each correction and dispute counted from the day its own source was ' +
+  'out (the earliest publishedOn of its sources, else the day it was recorded)';
+
+/**
+ * The two questions of time: `asOf`, as the service would have answered at an instant (when
+ * Dateline was told); `reportedBy`, as the sources had published it by a day (when the world was).
+ */
 export class AsOfQueryDto {
   @ApiPropertyOptional({
     description: 'an ISO 8601 instant: the answer as the service knew it then',
@@ -22,6 +31,11 @@ export class AsOfQueryDto {
   @IsOptional()
   @IsInstant()
   asOf?: string;
+
+  @ApiPropertyOptional({ description: REPORTED_BY_DOC, example: '2023-11-02' })
+  @IsOptional()
+  @IsPartialDate()
+  reportedBy?: string;
 }
 
 /** Query parameters of the actor and location timelines. */

@@ -21,10 +21,7 @@ import type { TableNames } from '../projections/projection.js';
  *   `timeline_links` their closure (source → target, rel), from which rows are filed.
  */
 
-/** The open end of the recorded axis (ms): 2^47 - 1, as wide as any real instant's value. */
-export const OPEN_MS = 140_737_488_355_327;
-/** The open end of the reported axis (days). */
-export const OPEN_DAY = 2_147_483_647;
+export { OPEN_DAY, OPEN_MS } from '../common/days.js';
 
 export const REL = { self: 1, merged: 2, affiliate: 4, descendant: 8 } as const;
 

@@ -1,6 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { TimelineEntry } from './timeline-entry.js';
 import {
+  type KnownWhen,
   type ChangesPage,
   type Subject,
   type TimelineFilter,
@@ -34,7 +35,7 @@ export class GetTimelineChanges extends Query<ChangesPage> {
 export class GetIncident extends Query<TimelineEntry> {
   constructor(
     readonly incidentId: string,
-    readonly asOf?: string,
+    readonly when: KnownWhen = {},
   ) {
     super();
   }
@@ -72,6 +73,6 @@ export class GetIncidentHandler implements IQueryHandler<GetIncident> {
   constructor(private readonly reader: TimelineReader) {}
 
   execute(query: GetIncident): Promise<TimelineEntry> {
-    return Promise.resolve(this.reader.incident(query.incidentId, query.asOf));
+    return Promise.resolve(this.reader.incident(query.incidentId, query.when));
   }
 }

@@ -5,7 +5,7 @@ import type { IncidentKind } from '../incidents/incident.js';
 import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { dayNumber, dayText } from './day.js';
+import { dayNumber, dayText } from '../common/days.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { OPEN_MS, REL } from './timeline-tables.js';
 import { ENTRY_SQL } from './version-fields.js';
@@ -22,6 +22,8 @@ export interface TimelineFilter {
   readonly cursor?: string;
   /** An instant (ISO 8601, UTC): answer as the service would have answered then. */
   readonly asOf?: string;
+  /** A date: answer as the sources had published it by the end of that day (decision 0012). */
+  readonly reportedBy?: string;
   readonly includeRetracted?: boolean;
   /** Widen the subject: a location's descendants, or an actor's affiliates. */
   readonly include?: Include;
@@ -33,6 +35,7 @@ export type MatchedEntry = TimelineEntry & { readonly matchedThrough: readonly M
 export interface TimelinePage {
   readonly subject: { readonly id: string; readonly name: string; readonly kind: string | null };
   readonly asOf: string | null;
+  readonly reportedBy: string | null;
   readonly entries: readonly MatchedEntry[];
   readonly nextCursor: string | null;
 }
@@ -41,8 +44,59 @@ export interface TimelinePage {
 export interface StoredPage {
   readonly subject: TimelinePage['subject'];
   readonly asOf: string | null;
+  readonly reportedBy: string | null;
   readonly entries: readonly { readonly json: string; readonly matchedThrough: readonly MatchedThrough[] }[];
   readonly nextCursor: string | null;
+}
+
+/**
+ * A timeline page that answers JSON as the stored text joined (`json()`), and parses its entries
+ * only when a format that renders them asks (`entries`).
+ */
+export class StoredTimelinePage implements TimelinePage {
+  private parsed: readonly MatchedEntry[] | undefined;
+
+  constructor(private readonly stored: StoredPage) {}
+
+  get subject(): TimelinePage['subject'] {
+    return this.stored.subject;
+  }
+
+  get asOf(): string | null {
+    return this.stored.asOf;
+  }
+
+  get reportedBy(): string | null {
+    return this.stored.reportedBy;
+  }
+
+  get nextCursor(): string | null {
+    return this.stored.nextCursor;
+  }
+
+  get entries(): readonly MatchedEntry[] {
+    this.parsed ??= this.stored.entries.map((e) => ({
+      ...(JSON.parse(e.json) as TimelineEntry),
+      matchedThrough: e.matchedThrough,
+    }));
+    return this.parsed;
+  }
+
+  /** The page as JSON text: each entry's stored text with `matchedThrough` spliced in. */
+  json(): string {
+    const through = new Map<string, string>();
+    const entries = this.stored.entries.map(({ json, matchedThrough }) => {
+      const key = matchedThrough.map((m) => `${m.id}\n${m.relation}`).join('\n');
+      let text = through.get(key);
+      if (text === undefined) {
+        text = JSON.stringify(matchedThrough);
+        through.set(key, text);
+      }
+      return `${json.slice(0, -1)},"matchedThrough":${text}}`;
+    });
+    const { subject, asOf, reportedBy, nextCursor } = this.stored;
+    return `{"subject":${JSON.stringify(subject)},"asOf":${JSON.stringify(asOf)},"reportedBy":${JSON.stringify(reportedBy)},"entries":[${entries.join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  }
 }
 
 export interface TimelineChange {
@@ -78,6 +132,47 @@ function instant(text: string, field: string): number {
   return ms;
 }
 
+/** The two questions of time: as the service knew it at an instant, or as published by a day. */
+export interface KnownWhen {
+  readonly asOf?: string;
+  readonly reportedBy?: string;
+}
+
+/**
+ * The versions a question reads, as SQL over `incident_versions v`. Now: the open version. `asOf`:
+ * the version open at that instant. `reportedBy`: the version whose reported interval holds the
+ * day, as known now. The two cannot be combined on timelines: a version row is an interval on each
+ * axis, not a rectangle (aid flows, whose rows are rectangles, combine them).
+ */
+export function versionAxis(when: KnownWhen): { sql: string; params: number[] } {
+  if (when.reportedBy !== undefined) {
+    if (when.asOf !== undefined) {
+      throw new DomainValidationError([
+        {
+          field: 'reportedBy',
+          message: 'cannot be combined with asOf here: ask one question of time at a time',
+        },
+      ]);
+    }
+    const day = reportedByDay(when.reportedBy);
+    return { sql: 'v.rep_from <= ? AND v.rep_to > ?', params: [day, day] };
+  }
+  if (when.asOf === undefined) return { sql: `v.rec_to = ${OPEN_MS}`, params: [] };
+  const at = instant(when.asOf, 'asOf');
+  return { sql: 'v.rec_from <= ? AND v.rec_to > ?', params: [at, at] };
+}
+
+/** The last day a `reportedBy` date covers: "by 2023-11" is by the end of November. */
+export function reportedByDay(text: string): number {
+  const parsed = parsePartialDate(text);
+  if (!parsed) {
+    throw new DomainValidationError([
+      { field: 'reportedBy', message: 'must be a calendar date as YYYY-MM-DD, YYYY-MM or YYYY' },
+    ]);
+  }
+  return dayNumber(parsed.lastDay);
+}
+
 /** The subject's interned id in the timeline view (NULL when it has no entries yet). */
 const SUBJECT_SQL = `(SELECT id FROM timeline_subjects WHERE kind = ? AND slug = ?)`;
 const kindCode = (subject: Subject): string => (subject === 'actor' ? 'a' : 'l');
@@ -95,13 +190,9 @@ export function timelineQuery(
 ): { sql: string; params: (string | number)[] } {
   const params: (string | number)[] = [kindCode(subject), id, relations(subject, filter.include)];
   const where = [`t.subject = ${SUBJECT_SQL}`, 't.rel & ? <> 0'];
-  if (filter.asOf === undefined) {
-    where.push(`v.rec_to = ${OPEN_MS}`);
-  } else {
-    const at = instant(filter.asOf, 'asOf');
-    where.push('v.rec_from <= ? AND v.rec_to > ?');
-    params.push(at, at);
-  }
+  const axis = versionAxis(filter);
+  where.push(axis.sql);
+  params.push(...axis.params);
   if (filter.includeRetracted !== true) where.push('v.retracted = 0');
   const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
   const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
@@ -183,16 +274,9 @@ export class TimelineReader {
     private readonly registry: RegistryReader,
   ) {}
 
-  /** A page of the subject's timeline, entries parsed (for the formats that render them). */
-  page(subject: Subject, id: string, filter: TimelineFilter): TimelinePage {
-    const stored = this.storedPage(subject, id, filter);
-    return {
-      ...stored,
-      entries: stored.entries.map((e) => ({
-        ...(JSON.parse(e.json) as TimelineEntry),
-        matchedThrough: e.matchedThrough,
-      })),
-    };
+  /** A page of the subject's timeline: stored JSON text, entries parsed only when rendered. */
+  page(subject: Subject, id: string, filter: TimelineFilter): StoredTimelinePage {
+    return new StoredTimelinePage(this.storedPage(subject, id, filter));
   }
 
   /**
@@ -228,6 +312,7 @@ export class TimelineReader {
     return {
       subject: canonical,
       asOf: filter.asOf ?? null,
+      reportedBy: filter.reportedBy ?? null,
       entries: page.map(({ json, matchedThrough }) => ({ json, matchedThrough })),
       nextCursor:
         entries.length > filter.limit && last
@@ -305,15 +390,18 @@ export class TimelineReader {
     };
   }
 
-  /** One incident as stored JSON text, current or as of an instant. */
-  incidentJson(incidentId: string, asOf?: string): string {
-    const params: (string | number)[] = [incidentId];
-    let axis = `v.rec_to = ${OPEN_MS}`;
-    if (asOf !== undefined) {
-      const at = instant(asOf, 'asOf');
-      axis = 'v.rec_from <= ? AND v.rec_to > ?';
-      params.push(at, at);
-    }
+  /** One incident as stored JSON text: current, as of an instant, or as published by a day. */
+  incidentJson(incidentId: string, when: KnownWhen = {}): string {
+    const found = this.incidentJsonIfAny(incidentId, when);
+    if (found === undefined) throw new NotFoundError('incident', incidentId);
+    return found;
+  }
+
+  /** The same, undefined when the incident was not known (or not yet published) then. */
+  incidentJsonIfAny(incidentId: string, when: KnownWhen = {}): string | undefined {
+    const time = versionAxis(when);
+    const params: (string | number)[] = [incidentId, ...time.params];
+    const axis = time.sql;
     const row = this.readStore
       .prepare<(string | number)[], { entry: string }>(
         `WITH RECURSIVE chain(doc) AS (
@@ -322,12 +410,11 @@ export class TimelineReader {
          SELECT ${ENTRY_SQL} AS entry FROM chain JOIN incident_versions v ON v.doc = chain.doc WHERE ${axis} LIMIT 1`,
       )
       .get(...params);
-    if (!row) throw new NotFoundError('incident', incidentId);
-    return row.entry;
+    return row?.entry;
   }
 
-  /** One incident, current or as of an instant. */
-  incident(incidentId: string, asOf?: string): TimelineEntry {
-    return JSON.parse(this.incidentJson(incidentId, asOf)) as TimelineEntry;
+  /** One incident: current, as of an instant, or as published by a day. */
+  incident(incidentId: string, when: KnownWhen = {}): TimelineEntry {
+    return JSON.parse(this.incidentJson(incidentId, when)) as TimelineEntry;
   }
 }

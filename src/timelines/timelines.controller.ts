@@ -58,6 +58,7 @@ export class TimelinesController {
         ...(query.role === undefined ? {} : { role: query.role }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
         ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
+        ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
         ...(query.include === undefined ? {} : { include: query.include }),
         includeRetracted: query.includeRetracted ?? false,
         order: query.order ?? 'asc',

@@ -8,8 +8,8 @@ import {
 } from '../incidents/incident.events.js';
 import type { Projection, TableNames } from '../projections/projection.js';
 import type { RegistryEvent } from '../registry/registry.events.js';
-import { daySpan } from './day.js';
-import { reportedOn } from './reported-on.js';
+import { daySpan } from '../common/days.js';
+import { reportedOn } from '../incidents/reported-on.js';
 import { type LinkChange, SubjectLinks } from './subject-links.js';
 import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
 import { amendedEntry, reportedEntry } from './timeline-entry.evolve.js';

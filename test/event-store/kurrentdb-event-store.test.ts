@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { importLog } from '../../src/cli/log-file.js';
 import { KurrentDbEventStore } from '../../src/event-store/kurrentdb-event-store.js';
+import { tempDir } from '../support/app.js';
+import { KURRENTDB_IMAGE } from '../support/kurrentdb-image.js';
 import { describeEventStoreContract } from './event-store.contract.js';
+import { KURRENTDB_UNSUPPORTED } from './kurrentdb-unsupported.js';
 
-const IMAGE = 'kurrentplatform/kurrentdb:latest';
+const IMAGE = KURRENTDB_IMAGE;
 const PROBE_TIMEOUT_MS = 5000;
 
 /**
@@ -35,6 +42,8 @@ const unreachable = external ? undefined : await dockerUnreachable();
 const skipReason = unreachable
   ? `no Docker engine reachable (${unreachable}); set DATELINE_TEST_KURRENTDB=kurrentdb://… to use a running KurrentDB`
   : undefined;
+// One clear line in the test output; jest lists the tests as skipped.
+if (skipReason) process.stderr.write(`KurrentDB ${KURRENTDB_IMAGE} tests skipped: ${skipReason}\n`);
 
 let connectionString = external ?? '';
 let container: StartedTestContainer | undefined;
@@ -99,14 +108,42 @@ async function waitUntilWritable(url: string): Promise<void> {
   }
 }
 
-/** Contract cases KurrentDB cannot honour: reported as skipped with the reason, never as passed. */
-const NOT_SUPPORTED: Readonly<Record<string, string>> = {
-  'refuses an event id reused in another stream':
-    'KurrentDB checks event ids per stream (idempotent retries), not across streams',
-};
-
 describeEventStoreContract(external ? 'KurrentDB (DATELINE_TEST_KURRENTDB)' : `KurrentDB (${IMAGE})`, {
   create: () => Promise.resolve(new KurrentDbEventStore(connectionString)),
   skipReason: () => skipReason,
-  unsupported: NOT_SUPPORTED,
+  unsupported: KURRENTDB_UNSUPPORTED,
 });
+
+/** `import` twice into a real node: the second run adds nothing, by the exact revisions in the file. */
+if (skipReason) {
+  describe.skip(`import into KurrentDB (skipped: ${skipReason})`, () => {
+    it('is not run here', () => undefined);
+  });
+} else {
+  describe(`import into KurrentDB`, () => {
+    it('importing the same exported log twice adds nothing the second time', async () => {
+      const temp = tempDir();
+      const store = new KurrentDbEventStore(connectionString);
+      try {
+        // Streams renamed for this run, so a long-lived node (DATELINE_TEST_KURRENTDB) starts without them.
+        const run = randomUUID().slice(0, 8);
+        const fixture = fileURLToPath(new URL('../fixtures/demo-registry-log.ndjson', import.meta.url));
+        const file = join(temp.dir, 'log.ndjson');
+        const lines = readFileSync(fixture, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => {
+            const event = JSON.parse(l) as { id: string; streamId: string };
+            return JSON.stringify({ ...event, id: randomUUID(), streamId: `${event.streamId}-${run}` });
+          });
+        writeFileSync(file, `${lines.join('\n')}\n`);
+        const first = await importLog(store, file);
+        expect(first).toEqual({ read: lines.length, added: lines.length });
+        expect(await importLog(store, file)).toEqual({ read: lines.length, added: 0 });
+      } finally {
+        await store.close();
+        temp.remove();
+      }
+    }, 120_000);
+  });
+}

@@ -50,6 +50,9 @@ class SwitchableStore implements EventStore {
   async headPosition(): Promise<bigint> {
     return this.store.headPosition();
   }
+  async countEventsAfter(position: bigint, atMost?: number): Promise<number> {
+    return this.store.countEventsAfter(position, atMost);
+  }
   async ping(): Promise<void> {
     return this.store.ping();
   }

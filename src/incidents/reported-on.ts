@@ -1,20 +1,18 @@
-import type { RecordedEvent } from '../event-store/event-store.js';
-import type { Source } from '../incidents/incident.js';
-import type { IncidentEvent } from '../incidents/incident.events.js';
-import { isIncidentReported } from '../incidents/incident.events.js';
-import { dayOfInstant, daySpan } from './day.js';
+import { dayOfInstant, daySpan } from '../common/days.js';
+import type { Source } from './incident.js';
+import { isIncidentReported, type IncidentEvent } from './incident.events.js';
 
-/** The day a source was certainly out: the last day its `publishedOn` covers (a month ends). */
+/** The day a source was certainly out: the last day its `publishedOn` covers (a month's last day). */
 function publishedDay(source: Source | undefined): number | undefined {
   return source?.publishedOn === undefined ? undefined : daySpan(source.publishedOn)?.last;
 }
 
 /**
  * `reportedOn` of a report, correction, dispute or added source, as a day number: the earliest
- * `publishedOn` among its sources, or the day it was recorded where no source gives a date (a
- * retraction has no source: the day it was recorded). PRODUCT.md, "Known when".
+ * `publishedOn` among its sources, or the day it was recorded where no source gives a date. A
+ * retraction carries no source: the day it was recorded. PRODUCT.md, "Known when"; decision 0012.
  */
-export function reportedOn(event: RecordedEvent & IncidentEvent, recordedMs: number): number {
+export function reportedOn(event: IncidentEvent, recordedMs: number): number {
   let sources: readonly (Source | undefined)[];
   if (isIncidentReported(event)) sources = event.data.sources;
   else if (event.type === 'IncidentRetracted') sources = [];

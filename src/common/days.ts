@@ -1,8 +1,13 @@
-import { parsePartialDate } from '../common/partial-date.js';
+import { parsePartialDate } from './partial-date.js';
+
+/**
+ * Calendar days as integers (days since 1970-01-01, UTC): compact in SQLite, compared as numbers,
+ * and the unit of the reported axis ("what had been published by the end of that day").
+ */
 
 const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 of a `YYYY-MM-DD` day: three bytes in SQLite instead of ten of text. */
+/** Days since 1970-01-01 of a `YYYY-MM-DD` day. */
 export function dayNumber(day: string): number {
   return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 }
@@ -12,7 +17,7 @@ export function dayText(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The day number an instant falls on (UTC). */
+/** The day number an instant (ms since epoch) falls on, in UTC. */
 export function dayOfInstant(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
@@ -22,3 +27,9 @@ export function daySpan(text: string): { first: number; last: number } | undefin
   const parsed = parsePartialDate(text);
   return parsed ? { first: dayNumber(parsed.firstDay), last: dayNumber(parsed.lastDay) } : undefined;
 }
+
+/** The open end of the reported axis (days): later than any real day. */
+export const OPEN_DAY = 2_147_483_647;
+
+/** The open end of the recorded axis (ms): 2^47 - 1, as wide as any real instant's value. */
+export const OPEN_MS = 140_737_488_355_327;
