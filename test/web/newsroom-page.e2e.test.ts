@@ -477,7 +477,13 @@ describeInBrowser('newsroom page in Chromium', () => {
       .getByRole('form', { name: /Correct/ })
       .getByRole('button', { name: 'Correct', exact: true })
       .click();
-    await corrected.getByText(/stale revision/).waitFor();
+    // The 412 in the editor's words, with the revision it was made on and the current one: not any
+    // conflict (a 409 on a retracted incident says something else).
+    await corrected
+      .getByText(
+        /Someone changed this incident after you loaded it \(stale revision\): expected revision "?1"?, but the current revision is 2/,
+      )
+      .waitFor();
     expect((await getJson(`${running.url}/v1/incidents/${id}`)).body.details.trucks).toBe(14);
   });
 
