@@ -21,7 +21,6 @@ import { EVENT_STORE, type EventStore } from './event-store/event-store.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { waitForEventStore } from './event-store/wait-for-store.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
-import { IncidentRecorder } from './incidents/incident-recorder.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
 import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
@@ -32,12 +31,13 @@ import { ProjectionRunner, RUNNER_OPTIONS } from './projections/projection-runne
 import { ReadStore } from './projections/read-store.js';
 import { openReadStoreFor, rememberOrigin } from './projections/read-store-origin.js';
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
-import { ChangeRegistryHandler, RegisterHandler } from './registry/registry.commands.js';
+import { REGISTRY_COMMAND_HANDLERS } from './registry/registry.commands.js';
+import { MentionResolver } from './registry/mentions.js';
+import { RegistryNames } from './registry/names.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
 import { NameSuggestions } from './registry/name-suggestions.js';
 import { RegistryReader } from './registry/registry.reader.js';
-import { RegistryService } from './registry/registry.service.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
 import { SearchReader } from './search/search.reader.js';
 import {
@@ -111,13 +111,12 @@ export class AppModule {
         { provide: PROJECTIONS, useValue: READ_MODELS },
         { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
-        RegistryService,
-        IncidentRecorder,
+        RegistryNames,
+        MentionResolver,
         RecordIncidentsHandler,
         AmendIncidentHandler,
         GetIncidentHistoryHandler,
         GetTimelineChangesHandler,
-        RegisterHandler,
         TimelineReader,
         GetTimelineHandler,
         GetIncidentHandler,
@@ -129,7 +128,7 @@ export class AppModule {
         GetAidFlowsHandler,
         ListProjectionsHandler,
         RebuildProjectionHandler,
-        ChangeRegistryHandler,
+        ...REGISTRY_COMMAND_HANDLERS,
         SearchRegistryHandler,
         GetRegistryEntryHandler,
         SearchReader,

@@ -18,6 +18,7 @@ import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from 
 import { registerGracefulClose } from './ops/shutdown.js';
 import { setupOpenApi } from './openapi.js';
 import { setupWebPage } from './web.js';
+import { TIMELINE_QUERY_FORMATS } from './timelines/timeline-query.schema.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -59,6 +60,11 @@ export async function createApp(
     requestIdHeader: false,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 2 * config.requestTimeoutMs,
+    // Routes with a compiled query schema (the timelines) refuse unknown parameters instead of
+    // dropping them, and know the API's date formats.
+    ajv: {
+      customOptions: { removeAdditional: false, formats: TIMELINE_QUERY_FORMATS, keywords: ['example'] },
+    },
   });
   const fastify = adapter.getInstance();
   registerRequestLogging(fastify);

@@ -106,4 +106,50 @@ describe('the changes feed of a timeline (end to end)', () => {
 
     expect((await getJson(`${url}${path}&includeRetracted=maybe`)).status).toBe(400);
   });
+
+  it('a correction lists each field it changed, from and to; the incident keeps them with its corrections', async () => {
+    const since = await after(new Date().toISOString());
+    const id = await record('Convoy of 14 trucks', 'Kerem Shalom');
+    const corrected = await postJson(
+      `${url}/v1/incidents/${id}/corrections`,
+      {
+        changes: {
+          title: 'Convoy of 17 trucks',
+          occurred: { on: '2023-10-21' },
+          // trucks changes, cargo goes, channel is named but stays as it was.
+          details: { trucks: 17, cargo: null, channel: 'un' },
+          actors: [{ id: 'un-relief-officials', role: 'donor' }],
+        },
+        reason: 'Egyptian Red Crescent count',
+        source: { publisher: 'Ahram', publishedOn: '2023-10-23' },
+      },
+      { 'if-match': '"0"' },
+    );
+    expect(corrected.status).toBe(201);
+
+    const changes = await feed(
+      `/v1/locations/kerem-shalom/timeline/changes?since=${encodeURIComponent(since)}`,
+    );
+    expect(changes.map((c) => c.change)).toEqual(['added', 'corrected']);
+    expect(changes[0]!.corrected).toBeUndefined();
+    expect(changes[1]!.corrected).toEqual([
+      { field: 'occurred.on', from: '2023-10-22', to: '2023-10-21' },
+      { field: 'title', from: 'Convoy of 14 trucks', to: 'Convoy of 17 trucks' },
+      {
+        field: 'actors',
+        from: [{ id: 'un-relief-officials', name: 'UN relief officials', role: 'provider' }],
+        to: [{ id: 'un-relief-officials', name: 'UN relief officials', role: 'donor' }],
+      },
+      { field: 'details.trucks', from: 14, to: 17 },
+      { field: 'details.cargo', from: ['food', 'water'], to: null },
+    ]);
+    const incident = await getJson(`${url}/v1/incidents/${id}`);
+    expect(incident.body.corrections).toEqual([
+      expect.objectContaining({
+        fields: expect.arrayContaining(['title', 'occurred', 'details', 'actors']),
+        changes: changes[1]!.corrected,
+        reason: 'Egyptian Red Crescent count',
+      }),
+    ]);
+  });
 });

@@ -24,6 +24,12 @@ const ENTRY_COLUMNS = [
   'recordedAt',
   'correctedAt',
   'retracted',
+  'actorNames',
+  'locationNames',
+  'detailsText',
+  'disputes',
+  'corrections',
+  'retractionReason',
 ];
 const REGISTRY_COLUMNS = [
   'id',
@@ -54,7 +60,10 @@ function entryIds(format: string, text: string): string[] {
     case 'timelinejs':
       return (JSON.parse(text) as { events: { unique_id: string }[] }).events.map((e) => e.unique_id);
     case 'geojson':
-      return (check(text) as any).features.map((f: any) => f.properties.incidentId as string);
+      // A feature per located place: an incident at two places is two features, listed once here.
+      return [
+        ...new Set<string>((check(text) as any).features.map((f: any) => f.properties.incidentId as string)),
+      ];
     case 'ics':
       return new ICAL.Component(ICAL.parse(text))
         .getAllSubcomponents('vevent')
@@ -119,12 +128,14 @@ async function followLinks(
 async function fetchText(
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; type: string; text: string }> {
+): Promise<{ status: number; type: string; disposition: string | null; text: string }> {
   const response = await fetch(url, { headers });
   return {
     status: response.status,
     type: response.headers.get('content-type') ?? '',
-    text: await response.text(),
+    disposition: response.headers.get('content-disposition'),
+    // The raw text, a byte-order mark included (fetch's text() would drop it).
+    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer()),
   };
 }
 
@@ -159,7 +170,15 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       retracted: 'false',
     });
     expect(statement.actors).toBe('zhai-jun (speaker)');
+    expect(statement.actorNames).toBe('Zhai Jun (speaker)');
+    expect(statement.locations).toBe('gaza-strip (site)');
+    expect(statement.locationNames).toBe('Gaza Strip (site)');
     expect(JSON.parse(statement.details!)).toEqual({ quote: 'very serious', topics: ['ceasefire'] });
+    expect(statement.detailsText).toBe('Quote: very serious; Topics: ceasefire');
+    expect(statement).toMatchObject({ disputes: '', corrections: '', retractionReason: '' });
+    const tourRow = rows.find((r) => r.kind === 'envoy_tour')!;
+    expect(tourRow.actors).toBe('zhai-jun (envoy); china (on_behalf_of)');
+    expect(tourRow.actorNames).toBe('Zhai Jun (envoy); China (on behalf of)');
     const tour = rows.find((r) => r.kind === 'envoy_tour')!;
     expect(tour).toMatchObject({
       on: '2023-11',
@@ -182,7 +201,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     });
     expect(recorded.status).toBe(201);
     const res = await fetchText(`${url}/v1/incidents?q=hyperlink&format=csv`);
-    const [row] = parse<Record<string, string>>(res.text, { columns: true });
+    const [row] = parse<Record<string, string>>(res.text, { columns: true, bom: true });
     expect(row).toMatchObject({
       title: `'=HYPERLINK("http://evil.example","click")`,
       summary: "'@SUM(A1:A9)",
@@ -231,27 +250,46 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(res.status).toBe(200);
     expect(res.body.title.text.headline).toBe('Zhai Jun');
     expect(res.body.events).toHaveLength(5);
-    const statement = res.body.events.find((e: any) => e.group === 'statement');
+    const statement = res.body.events.find((e: any) => e.group === 'Statement');
     expect(statement.start_date).toEqual({ year: 2023, month: 11, day: 6 });
     expect(statement.text.headline).toMatch(/very serious/);
-    expect(statement.text.text).toMatch(/Sources: Reference article/);
-    const tour = res.body.events.find((e: any) => e.group === 'envoy_tour');
+    expect(statement.text.text).toContain('<strong>Sources:</strong> Reference article');
+    expect(statement.text.text).toContain('<blockquote>“very serious”</blockquote>');
+    const tour = res.body.events.find((e: any) => e.group === 'Envoy tour');
     expect(tour.start_date).toEqual({ year: 2023, month: 11 });
     for (const event of res.body.events) expect(typeof event.unique_id).toBe('string');
   });
 
-  it('geojson: a valid FeatureCollection, a Feature per entry at its location', async () => {
+  it('geojson: a valid FeatureCollection, a Feature per located place of each entry', async () => {
     const res = await fetchText(`${url}/v1/locations/rafah-crossing/timeline?format=geojson`);
     expect(res.type).toMatch(/^application\/geo\+json/);
     const collection = check(res.text) as any;
-    expect(collection.features).toHaveLength(2);
-    for (const feature of collection.features) {
+    // The opening (Rafah, Egypt, Gaza Strip) and the convoy (Rafah, Gaza Strip): a Point per place.
+    expect(
+      collection.features.map((f: any) => [f.properties.kind, f.properties.locationId, f.properties.matched]),
+    ).toEqual([
+      ['crossing_opening', 'rafah-crossing', true],
+      ['crossing_opening', 'egypt', false],
+      ['crossing_opening', 'gaza-strip', false],
+      ['aid_delivery', 'rafah-crossing', true],
+      ['aid_delivery', 'gaza-strip', false],
+    ]);
+    const rafah = collection.features.filter((f: any) => f.properties.locationId === 'rafah-crossing');
+    for (const feature of rafah) {
       expect(feature.geometry).toEqual({ type: 'Point', coordinates: [34.2598, 31.2468] });
-      expect(feature.properties.locationId).toBe('rafah-crossing');
+      expect(feature.properties.locationRole).toBe('crossing');
     }
-    // Talks at no known place keep a null geometry, which GeoJSON allows.
+    expect(new Set(collection.features.map((f: any) => f.id)).size).toBe(5);
+    const convoy = collection.features.find((f: any) => f.properties.kind === 'aid_delivery');
+    expect(convoy.properties).toMatchObject({
+      title: 'Convoy of 17 trucks enters Gaza through Rafah',
+      placeCount: 2,
+      details: { channel: 'ngo', trucks: 17, cargo: ['medical', 'food', 'water'] },
+      detailsText: 'Channel: ngo; Trucks: 17; Cargo: medical, food, water',
+    });
+    // Talks at no known place keep one feature with a null geometry, which GeoJSON allows.
     const zhaiGeo = check((await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=geojson`)).text) as any;
-    expect(zhaiGeo.features).toHaveLength(5);
+    expect(new Set(zhaiGeo.features.map((f: any) => f.properties.incidentId)).size).toBe(5);
     const statement = zhaiGeo.features.find((f: any) => f.properties.kind === 'statement');
     expect(statement.properties.locationId).toBe('gaza-strip');
     expect(zhaiGeo.features.filter((f: any) => f.geometry === null).length).toBeGreaterThan(0);
@@ -287,7 +325,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       }
     }
     const csv = await fetchText(`${url}/v1/incidents?q=trucks&format=csv`);
-    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true, bom: true });
     expect(rows.map((r) => r.title)).toEqual(['Convoy of 17 trucks enters Gaza through Rafah']);
     const timelinejs = JSON.parse((await fetchText(`${url}/v1/incidents?q=trucks&format=timelinejs`)).text);
     expect(timelinejs.events[0].text.headline).toMatch(/Convoy of 17 trucks/);
@@ -341,7 +379,7 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
 
   it('registry search comes as CSV, NDJSON and (locations) GeoJSON; a calendar of actors is a 400', async () => {
     const csv = await fetchText(`${url}/v1/locations?format=csv`);
-    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true, bom: true });
     expect(Object.keys(rows[0]!)).toEqual(REGISTRY_COLUMNS);
     expect(rows.find((r) => r.id === 'rafah-crossing')).toMatchObject({
       parentId: 'gaza-strip',
@@ -353,5 +391,259 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect(JSON.parse(ndjson.text.trim()).id).toBe('zhai-jun');
     expect((await fetchText(`${url}/v1/actors?format=ics`)).status).toBe(400);
     expect((await fetchText(`${url}/v1/actors?format=geojson`)).status).toBe(400);
+  });
+
+  it('csv: a UTF-8 byte-order mark for format=csv (Excel reads "António" right), none with bom=false or through Accept', async () => {
+    const registered = await postJson(`${url}/v1/actors`, { name: 'António Guterres', kind: 'person' });
+    expect(registered.status).toBe(201);
+    const asked = await fetchText(`${url}/v1/actors?q=guterres&format=csv`);
+    expect(asked.text.startsWith('\uFEFFid,name,')).toBe(true);
+    expect(parse(asked.text, { columns: true, bom: true })).toEqual([
+      expect.objectContaining({ id: 'antonio-guterres', name: 'António Guterres' }),
+    ]);
+    const timeline = await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=csv`);
+    expect(timeline.text.startsWith('\uFEFFincidentId,kind,')).toBe(true);
+    for (const plain of [
+      await fetchText(`${url}/v1/actors?q=guterres&format=csv&bom=false`),
+      await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=csv&bom=false`),
+      await fetchText(`${url}/v1/actors/zhai-jun/timeline`, { accept: 'text/csv' }),
+    ]) {
+      expect(plain.type).toMatch(/^text\/csv/);
+      expect(plain.text.startsWith('id,') || plain.text.startsWith('incidentId,')).toBe(true);
+    }
+    const forced = await fetchText(`${url}/v1/actors/zhai-jun/timeline?bom=true`, { accept: 'text/csv' });
+    expect(forced.text.startsWith('\uFEFF')).toBe(true);
+    expect((await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=csv&bom=yes`)).status).toBe(400);
+  });
+
+  it('every download format is an attachment named after its subject, whether asked by format= or Accept', async () => {
+    const formats: [string, string | null, string][] = [
+      ['csv', 'text/csv', 'zhai-jun-timeline.csv'],
+      ['ics', 'text/calendar', 'zhai-jun-timeline.ics'],
+      ['geojson', 'application/geo+json', 'zhai-jun-timeline.geojson'],
+      ['ndjson', 'application/x-ndjson', 'zhai-jun-timeline.ndjson'],
+      ['timelinejs', null, 'zhai-jun-timeline.timelinejs.json'],
+    ];
+    for (const [format, accept, filename] of formats) {
+      const expected = `attachment; filename="${filename}"`;
+      const byParam = await fetchText(`${url}/v1/actors/zhai-jun/timeline?format=${format}`);
+      expect([format, byParam.status, byParam.disposition]).toEqual([format, 200, expected]);
+      if (accept !== null) {
+        const byAccept = await fetchText(`${url}/v1/actors/zhai-jun/timeline`, { accept });
+        expect([accept, byAccept.disposition]).toEqual([accept, expected]);
+      }
+    }
+    // JSON is an API answer, not a file.
+    expect((await fetchText(`${url}/v1/actors/zhai-jun/timeline`)).disposition).toBeNull();
+    expect((await fetchText(`${url}/v1/incidents?q=trucks&format=csv`)).disposition).toBe(
+      'attachment; filename="incidents.csv"',
+    );
+    expect((await fetchText(`${url}/v1/locations?format=geojson`)).disposition).toBe(
+      'attachment; filename="locations.geojson"',
+    );
+    expect((await fetchText(`${url}/v1/actors`, { accept: 'application/x-ndjson' })).disposition).toBe(
+      'attachment; filename="actors.ndjson"',
+    );
+  });
+
+  describe('a convoy disputed and corrected, an evacuation and a retracted report at one crossing', () => {
+    let convoyId: string;
+    let retractedId: string;
+    beforeAll(async () => {
+      const convoy = await postJson(`${url}/v1/incidents`, {
+        kind: 'aid_delivery',
+        occurred: { on: '2023-10-22' },
+        title: 'Convoy of 14 trucks enters Gaza through Kerem Shalom',
+        actors: [{ name: 'UN relief officials', role: 'provider' }],
+        locations: [{ name: 'Kerem Shalom', role: 'crossing' }],
+        details: { channel: 'un', trucks: 14, tonnes: 120, cargo: ['food', 'water'] },
+        sources: [
+          { publisher: 'Wire service', url: 'https://example.org/story', publishedOn: '2023-10-22' },
+          { publisher: 'Desk notes' },
+        ],
+      });
+      expect(convoy.status).toBe(201);
+      convoyId = convoy.body.id;
+      for (const dispute of [
+        { claimedValue: 17, source: { publisher: 'UN OCHA', publishedOn: '2023-10-23' } },
+        { claimedValue: 15, source: { publisher: 'WFP' }, note: 'two convoys counted as one' },
+      ]) {
+        const res = await postJson(`${url}/v1/incidents/${convoyId}/disputes`, {
+          field: 'details.trucks',
+          ...dispute,
+        });
+        expect(res.status).toBe(201);
+      }
+      const corrected = await postJson(
+        `${url}/v1/incidents/${convoyId}/corrections`,
+        {
+          changes: { details: { tonnes: 130 } },
+          reason: 'Weighbridge figure',
+          source: { publisher: 'COGAT' },
+        },
+        { 'if-match': '"2"' },
+      );
+      expect(corrected.status).toBe(201);
+      const evacuation = await postJson(`${url}/v1/incidents`, {
+        kind: 'evacuation',
+        occurred: { on: '2023-11-01' },
+        title: 'Wounded and foreign nationals leave Gaza through Kerem Shalom',
+        actors: [],
+        locations: [{ name: 'Kerem Shalom', role: 'crossing' }],
+        details: { people: { wounded: 76, foreign_nationals: 335 } },
+        sources: [{ publisher: 'Wire service' }],
+      });
+      expect(evacuation.status).toBe(201);
+      const report = await postJson(`${url}/v1/incidents`, {
+        kind: 'crossing_closure',
+        occurred: { on: '2023-11-02' },
+        title: 'Kerem Shalom closes',
+        actors: [],
+        locations: [{ name: 'Kerem Shalom', role: 'crossing' }],
+        details: {},
+        sources: [{ publisher: 'Rumour mill' }],
+      });
+      expect(report.status).toBe(201);
+      retractedId = report.body.id;
+      expect(
+        (await postJson(`${url}/v1/incidents/${retractedId}/retraction`, { reason: 'Duplicate report' }))
+          .status,
+      ).toBe(201);
+    });
+
+    it('csv: the recorded value beside each sourced claim, corrections, figures per kind, the retraction reason', async () => {
+      const res = await fetchText(
+        `${url}/v1/locations/kerem-shalom/timeline?format=csv&includeRetracted=true`,
+      );
+      const rows: Record<string, string>[] = parse(res.text, { columns: true, bom: true });
+      expect(rows.map((r) => r.kind)).toEqual(['aid_delivery', 'evacuation', 'crossing_closure']);
+      const [convoy, evacuation, closure] = rows as [
+        Record<string, string>,
+        Record<string, string>,
+        Record<string, string>,
+      ];
+      expect(convoy.disputes).toBe(
+        'details.trucks: recorded 14; UN OCHA (2023-10-23) says 17; WFP says 15 (two convoys counted as one)',
+      );
+      expect(convoy.corrections).toMatch(
+        /^\d{4}-\d{2}-\d{2}: details\.tonnes: 120 → 130 \(Weighbridge figure; COGAT\)$/,
+      );
+      expect(convoy.detailsText).toBe('Channel: un; Trucks: 14; Tonnes: 130; Cargo: food, water');
+      expect(convoy.actorNames).toBe('UN relief officials (provider)');
+      expect(convoy.locationNames).toBe('Kerem Shalom (crossing)');
+      expect(convoy.retractionReason).toBe('');
+      expect(evacuation.detailsText).toBe('People evacuated: 76 wounded, 335 foreign nationals');
+      expect(closure).toMatchObject({
+        incidentId: retractedId,
+        retracted: 'true',
+        retractionReason: 'Duplicate report',
+      });
+      // Without includeRetracted the retracted report is not there at all.
+      const current = await fetchText(`${url}/v1/locations/kerem-shalom/timeline?format=csv`);
+      expect(parse(current.text, { columns: true, bom: true }).map((r: any) => r.incidentId)).not.toContain(
+        retractedId,
+      );
+    });
+
+    it('timelinejs: the text carries figures, disputes and corrections; the media credit links the source', async () => {
+      const res = await getJson(`${url}/v1/locations/kerem-shalom/timeline?format=timelinejs`);
+      const events: any[] = res.body.events;
+      // The TimelineJS JSON shape: every slide has an id, a date, a headline, a text and a group.
+      for (const event of events) {
+        expect(event).toEqual(
+          expect.objectContaining({
+            unique_id: expect.any(String),
+            start_date: expect.objectContaining({ year: expect.any(Number) }),
+            text: { headline: expect.any(String), text: expect.any(String) },
+            group: expect.any(String),
+          }),
+        );
+        if (event.media !== undefined) {
+          expect(event.media).toEqual(
+            expect.objectContaining({ url: expect.any(String), credit: expect.any(String) }),
+          );
+        }
+      }
+      const convoy = events.find((e) => e.unique_id === convoyId);
+      expect(convoy.start_date).toEqual({ year: 2023, month: 10, day: 22 });
+      expect(convoy.group).toBe('Aid delivery');
+      const text: string = convoy.text.text;
+      expect(text).toContain('<strong>Trucks:</strong> 14');
+      expect(text).toContain('<strong>Tonnes:</strong> 130');
+      expect(text).toContain(
+        '<strong>Disputed, Trucks:</strong> recorded 14; UN OCHA (2023-10-23) says 17; WFP says 15 (two convoys counted as one)',
+      );
+      expect(text).toMatch(
+        /<strong>Corrected \d{4}-\d{2}-\d{2}:<\/strong> Tonnes: 120 → 130 \(Weighbridge figure; COGAT\)/,
+      );
+      expect(text).toContain('<strong>Who:</strong> UN relief officials (provider)');
+      expect(text).toContain(
+        '<strong>Sources:</strong> <a href="https://example.org/story" target="_blank" rel="noopener">Wire service, 2023-10-22</a>; Desk notes',
+      );
+      // The source is the media: a quote box (TimelineJS's blockquote type) credited with a link to it.
+      expect(convoy.media.credit).toBe(
+        '<a href="https://example.org/story" target="_blank" rel="noopener">Wire service, 2023-10-22</a>',
+      );
+      expect(convoy.media.link).toBe('https://example.org/story');
+      expect(convoy.media.url).toMatch(/^<blockquote>(&#\d+;)+<\/blockquote>$/);
+      const decoded = convoy.media.url
+        .slice('<blockquote>'.length, -'</blockquote>'.length)
+        .replace(/&#(\d+);/g, (_: string, n: string) => String.fromCodePoint(Number(n)));
+      expect(decoded).toBe('Wire service');
+      const evacuation = events.find((e) => e.group === 'Evacuation');
+      expect(evacuation.text.text).toContain(
+        '<strong>People evacuated:</strong> 76 wounded, 335 foreign nationals',
+      );
+    });
+
+    it('ics: the description carries the figures and the disputes', async () => {
+      const res = await fetchText(`${url}/v1/locations/kerem-shalom/timeline?format=ics`);
+      const events = new ICAL.Component(ICAL.parse(res.text))
+        .getAllSubcomponents('vevent')
+        .map((v) => new ICAL.Event(v));
+      const convoy = events.find((e) => e.uid === `${convoyId}@dateline`)!;
+      expect(convoy.description).toContain('Trucks: 14');
+      expect(convoy.description).toContain(
+        'Disputed, Trucks: recorded 14; UN OCHA (2023-10-23) says 17; WFP says 15 (two convoys counted as one)',
+      );
+    });
+  });
+
+  it('geojson: a five-city tour is five features, one per city, each with the tour', async () => {
+    const cities: [string, number, number][] = [
+      ['Riyadh', 24.71, 46.68],
+      ['Amman', 31.95, 35.93],
+      ['Cairo', 30.04, 31.24],
+      ['Doha', 25.29, 51.53],
+      ['Abu Dhabi', 24.45, 54.38],
+    ];
+    for (const [name, lat, lon] of cities) {
+      const res = await postJson(`${url}/v1/locations`, { name, kind: 'city', coordinates: { lat, lon } });
+      expect(res.status).toBe(201);
+    }
+    const tour = await postJson(`${url}/v1/incidents`, {
+      kind: 'envoy_tour',
+      occurred: { on: '2023-10-20', until: '2023-10-28' },
+      title: 'Envoy tours five capitals',
+      actors: [{ name: 'Envoy of the tour', role: 'envoy' }],
+      locations: cities.map(([name]) => ({ name, role: 'visited' })),
+      details: {},
+      sources: [{ publisher: 'Wire service' }],
+    });
+    expect(tour.status).toBe(201);
+    const geo = check(
+      (await fetchText(`${url}/v1/actors/envoy-of-the-tour/timeline?format=geojson`)).text,
+    ) as any;
+    expect(geo.features.map((f: any) => [f.properties.locationName, f.geometry.coordinates])).toEqual(
+      cities.map(([name, lat, lon]) => [name, [lon, lat]]),
+    );
+    for (const feature of geo.features) {
+      expect(feature.properties).toMatchObject({
+        incidentId: tour.body.id,
+        title: 'Envoy tours five capitals',
+        locationRole: 'visited',
+        placeCount: 5,
+      });
+    }
   });
 });

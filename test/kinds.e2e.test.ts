@@ -207,10 +207,10 @@ describe('ceasefires, releases, resolutions and evacuations over HTTP', () => {
     const timelinejs = JSON.parse(await text(`${base}&format=timelinejs`)) as {
       events: { group: string; text: { text: string } }[];
     };
-    expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['evacuation', 'release']);
+    expect(timelinejs.events.map((e) => e.group).sort()).toEqual(['Evacuation', 'Release']);
     // Details in words, from the kind table: counts by category without made-up zeros.
-    expect(timelinejs.events.find((e) => e.group === 'evacuation')?.text.text).toContain(
-      '<p>People evacuated: 76 wounded, 335 foreign nationals, 12 patients</p>',
+    expect(timelinejs.events.find((e) => e.group === 'Evacuation')?.text.text).toContain(
+      '<strong>People evacuated:</strong> 76 wounded, 335 foreign nationals, 12 patients',
     );
 
     const geojson = check(await text(`${base}&format=geojson`));

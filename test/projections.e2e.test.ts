@@ -4,6 +4,8 @@ import { importLog } from '../src/cli/log-file.js';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.js';
 import { eventLine } from '../src/event-store/events.controller.js';
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store.js';
+import { RegistryProjection } from '../src/registry/registry.projection.js';
+import { TimelinesProjection } from '../src/timelines/timelines.projection.js';
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { talks } from './support/fixtures.js';
 
@@ -56,7 +58,12 @@ describe('projection lifecycle over HTTP', () => {
       'aid-flows',
     ]);
     // Each projection's version is its class's: search is at 2 since details' texts are indexed.
-    const versions: Record<string, number> = { registry: 1, timelines: 2, search: 3, 'aid-flows': 2 };
+    const versions: Record<string, number> = {
+      registry: new RegistryProjection().version,
+      timelines: new TimelinesProjection().version,
+      search: 3,
+      'aid-flows': 2,
+    };
     for (const projection of body) {
       expect(projection).toMatchObject({
         version: versions[projection.name],
@@ -74,7 +81,10 @@ describe('projection lifecycle over HTTP', () => {
     const before = await snapshot(running.url);
     const started = await postJson(`${running.url}/v1/admin/projections/timelines/rebuild`, {});
     expect(started.status).toBe(202);
-    expect(started.body.rebuild).toMatchObject({ version: 2, checkpoint: expect.any(Number) });
+    expect(started.body.rebuild).toMatchObject({
+      version: new TimelinesProjection().version,
+      checkpoint: expect.any(Number),
+    });
     expect((await postJson(`${running.url}/v1/admin/projections/timelines/rebuild`, {})).status).toBe(409);
 
     let answeredDuringRebuild = 0;

@@ -19,7 +19,7 @@ type Statement = Database.Statement;
  * `[rep_from, rep_to)` (days by which its sources had published it, for `reportedBy`). An event
  * closes the incident's open rows and writes its reported-axis versions anew, so any pair of
  * instant and day is one index read. Each version is filed under every location the incident
- * lists (`aid_flow_places`); the reader widens a place to everything below it. See decision 0014.
+ * lists (`aid_flow_places`); the reader widens a place to everything below it. See decision 0012.
  */
 export class AidFlowsProjection implements Projection {
   readonly name = 'aid-flows';

@@ -14,6 +14,7 @@ export class DomainValidationError extends Error {
 
   /** The same errors with every field path put under a prefix (a batch item's index). */
   prefixed(prefix: string): DomainValidationError {
+    if (prefix === '') return this;
     return new DomainValidationError(
       this.errors.map((e) => ({
         field: e.field.startsWith('[') ? `${prefix}${e.field}` : `${prefix}.${e.field}`,
@@ -35,7 +36,14 @@ export class NotFoundError extends Error {
 
 /** A write that contradicts what the log already holds (an incident id taken, say). */
 export class ConflictError extends Error {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
+  constructor(
+    message: string,
+    /** The entry that holds what the write wanted (a name), for the problem document. */
+    readonly owner?: { readonly kind: string; readonly id: string },
+  ) {
+    super(message);
+  }
 }
 
 /** An `If-Match` named a revision that is no longer current. */
@@ -52,4 +60,12 @@ export class PreconditionFailedError extends Error {
 /** A change that must name the revision it was based on came without `If-Match`. */
 export class PreconditionRequiredError extends Error {
   override readonly name = 'PreconditionRequiredError';
+}
+
+/** An Idempotency-Key already used for a request with another content (422). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+  constructor() {
+    super('this Idempotency-Key was used with a different request; use a new key for a new request');
+  }
 }

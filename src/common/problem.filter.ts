@@ -8,6 +8,7 @@ import {
 import {
   ConflictError,
   DomainValidationError,
+  IdempotencyKeyReusedError,
   type FieldError,
   NotFoundError,
   PreconditionFailedError,
@@ -52,6 +53,22 @@ function httpProblem(error: HttpException): Problem {
   return problem;
 }
 
+interface SchemaError {
+  readonly instancePath?: string;
+  readonly message?: string;
+  readonly params?: { readonly missingProperty?: string; readonly additionalProperty?: string };
+}
+
+/** An ajv error as a field error: `/limit` → `limit`, an unknown parameter by its name. */
+function schemaFieldError(error: SchemaError): FieldError {
+  const extra = error.params?.additionalProperty;
+  const path = (error.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  return {
+    field: extra ?? error.params?.missingProperty ?? (path || '(query)'),
+    message: extra === undefined ? (error.message ?? 'is not valid') : 'is not a known parameter',
+  };
+}
+
 /** Maps any error to a problem document; unknown errors become a 500 that reveals nothing. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof DomainValidationError) {
@@ -77,6 +94,8 @@ export function toProblem(error: unknown): Problem {
       title: 'Conflict with the recorded log',
       status: 409,
       detail: error.message,
+      // A name another entry holds: who, so a client can show it or offer a merge.
+      ...(error instanceof ConflictError && error.owner ? { owner: error.owner } : {}),
     };
   }
   if (error instanceof WrongExpectedRevisionError) {
@@ -97,6 +116,14 @@ export function toProblem(error: unknown): Problem {
       currentRevision: error.currentRevision,
     };
   }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      type: problemType('idempotency-key-reused'),
+      title: 'Idempotency key reused',
+      status: 422,
+      detail: error.message,
+    };
+  }
   if (error instanceof PreconditionRequiredError) {
     return {
       type: problemType('precondition-required'),
@@ -114,7 +141,23 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (error instanceof HttpException) return httpProblem(error);
-  const fastifyError = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  const fastifyError = error as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    validation?: unknown;
+    validationContext?: unknown;
+  };
+  // A route's compiled schema refused the request: the same field-level answer as the pipes give.
+  if (Array.isArray(fastifyError.validation)) {
+    return {
+      type: problemType('validation'),
+      title: 'The request is not valid',
+      status: 400,
+      detail: typeof fastifyError.message === 'string' ? fastifyError.message : undefined,
+      errors: (fastifyError.validation as SchemaError[]).map(schemaFieldError),
+    };
+  }
   if (
     typeof fastifyError.statusCode === 'number' &&
     fastifyError.statusCode >= 400 &&

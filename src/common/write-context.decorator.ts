@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { WriteContext } from '../event-store/event-writer.js';
+import type { WriteContext } from '../event-store/stream-handler.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -14,12 +14,14 @@ export function requestIdOf(request: FastifyRequest): string {
 /**
  * The metadata context of a write. The principal is the authenticated key's name (set by the
  * access hook in src/auth/access.ts); a write never runs without one, so 'anonymous' is a backstop.
+ * With an Idempotency-Key, the ids the idempotency interceptor derived from it.
  */
 export const Writer = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteContext => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest & { principal?: string }>();
-  return {
-    recordedBy: request.principal ?? 'anonymous',
-    correlationId: requestIdOf(request),
-    causationId: randomUUID(),
-  };
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const base = { recordedBy: request.principal ?? 'anonymous', correlationId: requestIdOf(request) };
+  const keyed = request.idempotency;
+  // A keyed request is one command however often it is sent: its ids derive from the key.
+  return keyed === undefined
+    ? { ...base, causationId: randomUUID() }
+    : { ...base, causationId: keyed.commandId, idempotent: { requestId: keyed.requestId } };
 });

@@ -32,6 +32,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Events per read-store transaction while projections catch up or rebuild. */
   readonly projectionBatch: number;
+  /** How long an answer to a keyed request is kept for cheap replays; the log itself never forgets. */
+  readonly idempotencyTtlMs: number;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -113,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
     durability: durability === 'relaxed' ? 'relaxed' : 'full',
     readYourWritesTimeoutMs: integer(env, 'DATELINE_READ_YOUR_WRITES_MS', 2000, 0, 60000, problems),
     projectionBatch: integer(env, 'DATELINE_PROJECTION_BATCH', 2000, 1, 100000, problems),
+    idempotencyTtlMs: integer(env, 'DATELINE_IDEMPOTENCY_TTL_MS', 86_400_000, 0, 30 * 86_400_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

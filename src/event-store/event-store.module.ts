@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config.js';
 import { EVENT_STORE, type EventStore } from './event-store.js';
-import { EventWriter } from './event-writer.js';
+import { StreamHandler } from './stream-handler.js';
 import { EventsController, ReadLogHandler } from './events.controller.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { InstrumentedEventStore, Metrics } from '../ops/metrics.js';
@@ -35,11 +35,11 @@ export class EventStoreModule {
           },
           inject: [{ token: Metrics, optional: true }],
         },
-        EventWriter,
+        StreamHandler,
         ReadLogHandler,
       ],
       controllers: [EventsController],
-      exports: [CONFIG, EVENT_STORE, EventWriter],
+      exports: [CONFIG, EVENT_STORE, StreamHandler],
     };
   }
 }

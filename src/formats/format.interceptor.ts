@@ -2,24 +2,51 @@ import { type CallHandler, type ExecutionContext, Injectable, type NestIntercept
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { RegistryReader, type RegistrySearchResult } from '../registry/registry.reader.js';
+import { locationIdsOf } from './geojson.js';
 import { FORMATS, type Format, negotiate } from './negotiate.js';
-import { type EntryPage, renderEntries, renderRecords } from './render.js';
+import { type EntryPage, type Rendered, renderEntries, renderRecords } from './render.js';
 
 interface Http {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly format: Format;
+  /**
+   * Whether a CSV starts with a byte-order mark: `bom=true|false` when given, else yes for
+   * `format=csv` (the link a person clicks to open in a spreadsheet) and no for `Accept: text/csv`
+   * (a program, which would read the mark as part of the first column's name).
+   */
+  readonly bom: boolean;
 }
 
 function http(context: ExecutionContext, allowed: readonly Format[]): Http {
   const h = context.switchToHttp();
   const request = h.getRequest<FastifyRequest>();
   const query = request.query as Record<string, unknown> | undefined;
-  return {
-    request,
-    reply: h.getResponse<FastifyReply>(),
-    format: negotiate(query?.format, request.headers.accept, allowed),
-  };
+  const format = negotiate(query?.format, request.headers.accept, allowed);
+  const bom = query?.bom === 'true' ? true : query?.bom === 'false' ? false : query?.format === 'csv';
+  return { request, reply: h.getResponse<FastifyReply>(), format, bom };
+}
+
+/** The file extension of each download format. */
+const EXTENSIONS: { readonly [F in Exclude<Format, 'json'>]: string } = {
+  csv: 'csv',
+  ndjson: 'ndjson',
+  timelinejs: 'timelinejs.json',
+  geojson: 'geojson',
+  ics: 'ics',
+};
+
+/**
+ * Every format but JSON is a file to keep: `attachment; filename="zhai-jun-timeline.csv"`. The
+ * name is made of ids (slugs) and fixed words; anything else is replaced, so the header can never
+ * carry a quote, a path or a line break.
+ */
+function download(h: Http, base: string, rendered: Rendered): string {
+  if (h.format === 'json') return rendered.body;
+  const name = `${base}.${EXTENSIONS[h.format]}`.replace(/[^A-Za-z0-9._-]+/g, '-');
+  void h.reply.header('Content-Type', rendered.contentType);
+  void h.reply.header('Content-Disposition', `attachment; filename="${name}"`);
+  return rendered.body;
 }
 
 /** The same request with another cursor: the `Link: rel="next"` of every format. */
@@ -60,15 +87,9 @@ export class EntriesFormatInterceptor implements NestInterceptor {
           return page.json();
         }
         const coordinates =
-          h.format === 'geojson'
-            ? this.registry.coordinates([
-                ...page.entries.flatMap((e) => e.locations.map((l) => l.id)),
-                ...page.entries.flatMap((e) => (e.matchedThrough ?? []).map((m) => m.id)),
-              ])
-            : new Map();
-        const rendered = renderEntries(h.format, page, coordinates);
-        void h.reply.header('Content-Type', rendered.contentType);
-        return rendered.body;
+          h.format === 'geojson' ? this.registry.coordinates(locationIdsOf(page)) : new Map();
+        const rendered = renderEntries(h.format, page, coordinates, { bom: h.bom });
+        return download(h, page.subject ? `${page.subject.id}-timeline` : 'incidents', rendered);
       }),
     );
   }
@@ -84,9 +105,10 @@ export class RecordsFormatInterceptor implements NestInterceptor {
       map((result) => {
         paginate(h, result.nextCursor);
         if (h.format === 'json') return result;
-        const rendered = renderRecords(h.format as 'ndjson' | 'csv' | 'geojson', result.items);
-        void h.reply.header('Content-Type', rendered.contentType);
-        return rendered.body;
+        const rendered = renderRecords(h.format as 'ndjson' | 'csv' | 'geojson', result.items, {
+          bom: h.bom,
+        });
+        return download(h, isLocations ? 'locations' : 'actors', rendered);
       }),
     );
   }

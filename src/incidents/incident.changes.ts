@@ -1,4 +1,4 @@
-import type { Details, IncidentFacts, IncidentInput, IncidentKind, Mention, Source } from './incident.js';
+import type { Details, IncidentFacts, IncidentInput, Source } from './incident.js';
 import type { CorrectedFields } from './incident.events.js';
 
 /** What an editor sends as `changes`: replacements for whole fields, `details` merged key by key. */
@@ -20,27 +20,6 @@ function mergeDetails(current: Details, changes: Readonly<Record<string, unknown
     else merged[key] = value;
   }
   return merged;
-}
-
-/** The incident as the editor would have to send it whole after the changes: what the kind rules check. */
-export function correctedInput(
-  kind: IncidentKind,
-  facts: IncidentFacts,
-  changes: ChangesInput,
-): IncidentInput {
-  const asMentions = <Role extends string>(list: readonly { id: string; role: Role }[]): Mention<Role>[] =>
-    list.map(({ id, role }) => ({ id, role }));
-  const summary = changes.summary ?? facts.summary;
-  return {
-    kind,
-    occurred: changes.occurred ?? facts.occurred,
-    title: changes.title ?? facts.title,
-    ...(summary === undefined ? {} : { summary }),
-    actors: changes.actors ?? asMentions(facts.actors),
-    locations: changes.locations ?? asMentions(facts.locations),
-    details: mergeDetails(facts.details, changes.details),
-    sources: facts.sources,
-  };
 }
 
 /** Pure: the facts after a recorded correction. */

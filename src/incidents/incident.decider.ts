@@ -1,6 +1,7 @@
 import { ConflictError, DomainValidationError, NotFoundError } from '../common/errors.js';
-import type { IncidentFacts, IncidentInput, IncidentKind, Source } from './incident.js';
-import { addSource, applyCorrection, type ChangesInput, correctedInput } from './incident.changes.js';
+import type { Decider } from '../event-store/stream-handler.js';
+import type { IncidentFacts, IncidentKind, Source } from './incident.js';
+import { addSource, applyCorrection } from './incident.changes.js';
 import {
   type CorrectedFields,
   KIND_OF_REPORT,
@@ -8,20 +9,19 @@ import {
   type IncidentEvent,
   isIncidentReported,
 } from './incident.events.js';
-import { disputableFields, validateIncident } from './incident.rules.js';
+import { disputableFields, validateReport } from './incident.rules.js';
 
-/** Record a new incident; `input` is what the editor sent, `facts` the same with mentions resolved. */
+/** Record a new incident: its facts, mentions already resolved to registry ids. */
 export interface RecordIncident {
   readonly type: 'RecordIncident';
-  readonly data: { readonly input: IncidentInput; readonly facts: IncidentFacts };
+  readonly data: { readonly kind: IncidentKind; readonly facts: IncidentFacts };
 }
 
-/** Correct recorded facts; `resolved` holds the changed mentions resolved to registry ids. */
+/** Correct recorded facts; changed mentions are already resolved to registry ids. */
 export interface CorrectIncident {
   readonly type: 'CorrectIncident';
   readonly data: {
-    readonly changes: ChangesInput;
-    readonly resolved: CorrectedFields;
+    readonly changes: CorrectedFields;
     readonly reason: string;
     readonly source?: Source;
   };
@@ -72,23 +72,28 @@ function amendable(state: IncidentState, incidentId: string, what: string): Reco
   return state;
 }
 
-/** Pure: what happens when a command meets the current state. Throws typed domain errors. */
+/**
+ * Pure: what happens when a command meets the current state. Throws typed domain errors. The kind
+ * rules are checked here and only here, on the facts as they would be recorded.
+ */
 export function decide(command: IncidentCommand, state: IncidentState, incidentId = ''): IncidentEvent[] {
   switch (command.type) {
     case 'RecordIncident': {
       if (state.status !== 'absent')
         throw new ConflictError(`incident ${state.incidentId} is already recorded`);
-      const errors = validateIncident(command.data.input);
+      const { kind, facts } = command.data;
+      const errors = validateReport({ kind, ...facts });
       if (errors.length > 0) throw new DomainValidationError(errors);
-      return [{ type: REPORTED_EVENT[command.data.input.kind], data: command.data.facts }];
+      return [{ type: REPORTED_EVENT[kind], data: facts }];
     }
     case 'CorrectIncident': {
       const current = amendable(state, incidentId, 'corrected');
-      const { changes, resolved, reason, source } = command.data;
+      const { changes, reason, source } = command.data;
       if (Object.keys(changes).length === 0) {
         throw new DomainValidationError([{ field: 'changes', message: 'must change at least one field' }]);
       }
-      const errors = validateIncident(correctedInput(current.kind, current.facts, changes)).map((e) => ({
+      const corrected = applyCorrection(current.facts, changes);
+      const errors = validateReport({ kind: current.kind, ...corrected }).map((e) => ({
         field: `changes.${e.field}`,
         message: e.message,
       }));
@@ -96,7 +101,7 @@ export function decide(command: IncidentCommand, state: IncidentState, incidentI
       return [
         {
           type: 'IncidentCorrected',
-          data: { incidentId: current.incidentId, changes: resolved, reason, ...(source ? { source } : {}) },
+          data: { incidentId: current.incidentId, changes, reason, ...(source ? { source } : {}) },
         },
       ];
     }
@@ -161,3 +166,6 @@ export function evolve(state: IncidentState, event: IncidentEvent): IncidentStat
     }
   }
 }
+
+/** How an incident's stream folds into the state its commands are decided on. */
+export const incidentDecider: Decider<IncidentState, IncidentEvent> = { initialState, evolve };

@@ -1,7 +1,25 @@
 import type { FieldError } from '../common/errors.js';
 import { PARTIAL_DATE_HINT, parsePartialDate } from '../common/partial-date.js';
 import { SLUG_PATTERN } from '../common/slug.js';
-import { type DetailField, type IncidentInput, type IncidentKind, kindSpec } from './incident.js';
+import {
+  type DetailField,
+  type Details,
+  type IncidentInput,
+  type IncidentKind,
+  kindSpec,
+  type Occurred,
+  type Source,
+} from './incident.js';
+
+/** What the kind rules read of a report: its mentions may be resolved or not, only roles count. */
+export interface ReportShape {
+  readonly kind: IncidentKind;
+  readonly occurred: Occurred;
+  readonly actors: readonly { readonly role: string }[];
+  readonly locations: readonly { readonly role: string }[];
+  readonly details?: Details;
+  readonly sources: readonly Source[];
+}
 
 /** A problem with one value, as `{ path below the field, message }`; empty when the value is fine. */
 type Problems = { readonly at: string; readonly message: string }[];
@@ -112,7 +130,7 @@ function checkField(field: DetailField, value: unknown): Problems {
   }
 }
 
-function checkDates(input: IncidentInput, errors: FieldError[]): void {
+function checkDates(input: ReportShape, errors: FieldError[]): void {
   const on = parsePartialDate(input.occurred.on);
   if (!on) errors.push({ field: 'occurred.on', message: `must be ${PARTIAL_DATE_HINT}` });
   if (input.occurred.until === undefined) return;
@@ -123,7 +141,7 @@ function checkDates(input: IncidentInput, errors: FieldError[]): void {
   }
 }
 
-function checkMentions(input: IncidentInput, errors: FieldError[]): void {
+function checkMentionForms(input: IncidentInput, errors: FieldError[]): void {
   for (const list of ['actors', 'locations'] as const) {
     input[list].forEach((mention, i) => {
       const hasId = mention.id !== undefined;
@@ -131,13 +149,16 @@ function checkMentions(input: IncidentInput, errors: FieldError[]): void {
       if (hasId === hasName) errors.push({ field: `${list}[${i}]`, message: 'must have either id or name' });
     });
   }
+}
+
+function checkRoles(input: ReportShape, errors: FieldError[]): void {
   for (const rule of kindSpec(input.kind).requires) {
     const matching = input[rule.on].filter((m) => rule.roles.includes(m.role)).length;
     if (matching < rule.atLeast) errors.push({ field: rule.on, message: rule.message });
   }
 }
 
-function checkDetails(input: IncidentInput, errors: FieldError[]): void {
+function checkDetails(input: ReportShape, errors: FieldError[]): void {
   const details = input.details ?? {};
   if (!isRecord(details)) {
     errors.push({ field: 'details', message: 'must be an object' });
@@ -171,7 +192,7 @@ function checkDetails(input: IncidentInput, errors: FieldError[]): void {
   }
 }
 
-function checkSources(input: IncidentInput, errors: FieldError[]): void {
+function checkSources(input: ReportShape, errors: FieldError[]): void {
   if (input.sources.length === 0) errors.push({ field: 'sources', message: 'must list at least one source' });
   input.sources.forEach((source, i) => {
     if (source.publishedOn !== undefined && !parsePartialDate(source.publishedOn)) {
@@ -180,13 +201,27 @@ function checkSources(input: IncidentInput, errors: FieldError[]): void {
   });
 }
 
-/** The per-kind rules of PRODUCT.md; an empty list means the incident may be recorded. */
+/** The per-kind rules of PRODUCT.md for an incident as an editor sends it (a draft, say). */
 export function validateIncident(input: IncidentInput): FieldError[] {
   const errors: FieldError[] = [];
   checkDates(input, errors);
-  checkMentions(input, errors);
+  checkMentionForms(input, errors);
+  checkRoles(input, errors);
   checkDetails(input, errors);
   checkSources(input, errors);
+  return errors;
+}
+
+/**
+ * The per-kind rules for a report whose mentions are resolved: what the decider checks, once,
+ * before the report (or a correction of it) is recorded. An empty list means it may be recorded.
+ */
+export function validateReport(report: ReportShape): FieldError[] {
+  const errors: FieldError[] = [];
+  checkDates(report, errors);
+  checkRoles(report, errors);
+  checkDetails(report, errors);
+  checkSources(report, errors);
   return errors;
 }
 

@@ -31,18 +31,17 @@ import { DomainValidationError, PreconditionRequiredError } from '../common/erro
 import { UuidPipe } from '../common/ids.js';
 import { validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
-import type { WriteContext } from '../event-store/event-writer.js';
+import type { WriteContext } from '../event-store/stream-handler.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
-import type { Recorded } from './incident-recorder.js';
 import { TimelineEntryDto } from '../timelines/timeline-page.dto.js';
 import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
 import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
-import { RecordIncidents } from './record-incident.command.js';
+import { type Recorded, RecordIncidents } from './record-incident.command.js';
 
 const uuid = new UuidPipe();
 
@@ -80,13 +79,18 @@ function requiredRevision(header: string | undefined): bigint {
   return revision;
 }
 
-/** Answers 201 once the read models show the write, or 202 with its position if they lag. */
+/**
+ * Answers 201 once the read models show the write, or 202 with its position if they lag. A write
+ * the log already held from an earlier attempt of the same keyed request says so.
+ */
 async function settle(
   runner: ProjectionRunner,
   config: Config,
   reply: FastifyReply,
   position: bigint,
+  replayed: boolean,
 ): Promise<void> {
+  if (replayed) void reply.header('Idempotent-Replayed', 'true');
   const caughtUp = await runner.waitFor(position, config.readYourWritesTimeoutMs);
   void reply.status(caughtUp ? 201 : 202);
 }
@@ -141,7 +145,7 @@ export class IncidentsController {
     const [recorded] = await this.commands.execute(new RecordIncidents([body], context));
     if (!recorded) throw new Error('recording returned nothing');
     void reply.header('Location', `/v1/incidents/${recorded.id}`).header('ETag', `"${recorded.revision}"`);
-    await settle(this.runner, this.config, reply, recorded.position);
+    await settle(this.runner, this.config, reply, recorded.position, recorded.replayed);
     return view(recorded);
   }
 
@@ -180,7 +184,7 @@ export class IncidentsController {
   private async amend(reply: FastifyReply, command: AmendIncident): Promise<RecordedView> {
     const recorded = await this.commands.execute(command);
     void reply.header('ETag', `"${recorded.revision}"`);
-    await settle(this.runner, this.config, reply, recorded.position);
+    await settle(this.runner, this.config, reply, recorded.position, recorded.replayed);
     return view(recorded);
   }
 
@@ -216,7 +220,7 @@ export class IncidentsController {
       reply,
       new AmendIncident(
         id,
-        { type: 'CorrectIncident', data: { changes, resolved: {}, reason, ...(source ? { source } : {}) } },
+        { type: 'CorrectIncident', data: { changes, reason, ...(source ? { source } : {}) } },
         context,
         requiredRevision(ifMatch),
       ),
@@ -330,7 +334,13 @@ export class IncidentsBatchController {
     if (errors.length > 0) throw new DomainValidationError(errors.flatMap((e) => e.errors));
     const recorded = await this.commands.execute(new RecordIncidents(inputs, context));
     const position = recorded.reduce((max, r) => (r.position > max ? r.position : max), 0n);
-    await settle(this.runner, this.config, reply, position);
+    await settle(
+      this.runner,
+      this.config,
+      reply,
+      position,
+      recorded.every((r) => r.replayed),
+    );
     return { incidents: recorded.map(view), position: Number(position) };
   }
 }

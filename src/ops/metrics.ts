@@ -65,6 +65,7 @@ export class InstrumentedEventStore implements EventStore {
     private readonly metrics: Metrics,
   ) {}
 
+  /** The inner store's: the timer adds no await before the inner append, so call order holds. */
   get appendsInCallOrder(): boolean | undefined {
     return this.inner.appendsInCallOrder;
   }

@@ -1,7 +1,24 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { WriteContext } from '../event-store/event-writer.js';
-import type { ActorKind, Coordinates, LocationKind, RegistryKind } from './registry.events.js';
-import { type Registration, RegistryService, type RegistryWrite } from './registry.service.js';
+import { ConflictError, DomainValidationError } from '../common/errors.js';
+import { StreamHandler, type WriteContext, type Written } from '../event-store/stream-handler.js';
+import { RegistryNames } from './names.js';
+import {
+  decideAffiliation,
+  decideAlias,
+  decideMerge,
+  decidePlacement,
+  decideRegistration,
+  entryDecider,
+  nameKey,
+  type Registration,
+} from './registry.decider.js';
+import {
+  type ActorKind,
+  type Coordinates,
+  type LocationKind,
+  type RegistryKind,
+  registryStream,
+} from './registry.events.js';
 
 export interface ActorRegistration {
   readonly id: string;
@@ -17,26 +34,65 @@ export interface LocationRegistration {
   readonly coordinates?: Coordinates;
 }
 
-/** Register an actor or a location with what an editor knows of it (not provisional). */
-export class Register extends Command<{ id: string; name: string }> {
+export type EntryDescription =
+  ({ readonly type: 'actor' } & ActorRegistration) | ({ readonly type: 'location' } & LocationRegistration);
+
+/** What a registry write appended; null when the change was already recorded (nothing written). */
+export type RegistryWrite = Written | null;
+
+/** Register an actor or a location with what an editor knows of it (its id, name and name claimed). */
+export class RegisterEntry extends Command<RegistryWrite> {
   constructor(
-    readonly entry: ({ type: 'actor' } & ActorRegistration) | ({ type: 'location' } & LocationRegistration),
+    readonly entry: EntryDescription,
     readonly context: WriteContext,
   ) {
     super();
   }
 }
 
-@CommandHandler(Register)
-export class RegisterHandler implements ICommandHandler<Register> {
-  constructor(private readonly registry: RegistryService) {}
-
-  execute({ entry, context }: Register): Promise<{ id: string; name: string }> {
-    return this.registry.register(entry.type, registration(entry), context);
+/** Another name mentions may use for an entry. */
+export class AddAlias extends Command<RegistryWrite> {
+  constructor(
+    readonly kind: RegistryKind,
+    readonly id: string,
+    readonly alias: string,
+    readonly context: WriteContext,
+  ) {
+    super();
   }
 }
 
-function registration(entry: Register['entry']): Registration {
+export class Affiliate extends Command<RegistryWrite> {
+  constructor(
+    readonly id: string,
+    readonly withId: string,
+    readonly context: WriteContext,
+  ) {
+    super();
+  }
+}
+
+export class MergeActors extends Command<RegistryWrite> {
+  constructor(
+    readonly id: string,
+    readonly into: string,
+    readonly context: WriteContext,
+  ) {
+    super();
+  }
+}
+
+export class PlaceLocation extends Command<RegistryWrite> {
+  constructor(
+    readonly id: string,
+    readonly parentId: string | null,
+    readonly context: WriteContext,
+  ) {
+    super();
+  }
+}
+
+function registration(entry: EntryDescription): Registration {
   return entry.type === 'actor'
     ? {
         type: 'ActorRegistered',
@@ -55,43 +111,182 @@ function registration(entry: Register['entry']): Registration {
       };
 }
 
-/** A registry write an editor asked for over HTTP; each appends to one entry's stream. */
-export type RegistryChange =
-  | { readonly type: 'RegisterNew'; readonly entry: Register['entry'] }
-  | { readonly type: 'AddAlias'; readonly kind: RegistryKind; readonly id: string; readonly alias: string }
-  | { readonly type: 'Affiliate'; readonly id: string; readonly with: string }
-  | { readonly type: 'Merge'; readonly id: string; readonly into: string }
-  | { readonly type: 'Place'; readonly id: string; readonly parent: string | null };
-
-export class ChangeRegistry extends Command<RegistryWrite> {
+/**
+ * Registration claims the entry's name and id in the log before it writes the entry: a name or id
+ * another entry holds is a 409 naming it, so a registration can never capture another entry's
+ * mentions. Claims come first because they are the contested part; a claim this command made is
+ * given up again if a later one fails. A crash between the claims and the entry leaves the names
+ * claimed for the id they were claimed for, and the retry completes the entry.
+ */
+@CommandHandler(RegisterEntry)
+export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
   constructor(
-    readonly change: RegistryChange,
-    readonly context: WriteContext,
-  ) {
-    super();
-  }
-}
+    private readonly streams: StreamHandler,
+    private readonly names: RegistryNames,
+  ) {}
 
-@CommandHandler(ChangeRegistry)
-export class ChangeRegistryHandler implements ICommandHandler<ChangeRegistry> {
-  constructor(private readonly registry: RegistryService) {}
-
-  execute({ change, context }: ChangeRegistry): Promise<RegistryWrite> {
-    switch (change.type) {
-      case 'RegisterNew':
-        return this.registry.registerNew(change.entry.type, registration(change.entry), context);
-      case 'AddAlias':
-        return this.registry.addAlias(change.kind, change.id, change.alias, context);
-      case 'Affiliate':
-        return this.registry.affiliate(change.id, change.with, context);
-      case 'Merge':
-        return this.registry.merge(change.id, change.into, context);
-      case 'Place':
-        return this.registry.place(change.id, change.parent, context);
-      default: {
-        const unknown: never = change;
-        throw new Error(`unknown registry change ${JSON.stringify(unknown)}`);
+  async execute({ entry, context }: RegisterEntry): Promise<RegistryWrite> {
+    const kind = entry.type;
+    const key = nameKey(entry.name);
+    if (key === '') {
+      throw new DomainValidationError([
+        { field: 'name', message: 'must contain at least one letter or digit' },
+      ]);
+    }
+    const event = registration(entry);
+    const stream = registryStream(kind, entry.id);
+    const decider = entryDecider(kind, entry.id);
+    const loaded = await this.streams.load(stream, decider, context);
+    // A retry of this very request is answered by the handler below; anything else is decided now,
+    // before a name is claimed.
+    if (loaded.ours.length === 0) {
+      decideRegistration(loaded.state, event);
+      await this.checkParent(entry);
+    }
+    const claims =
+      key === entry.id
+        ? [{ key, as: 'id' as const }]
+        : [
+            { key, as: 'name' as const },
+            { key: entry.id, as: 'id' as const },
+          ];
+    const text = (claim: (typeof claims)[number]): string =>
+      claim.as === 'id' && claim.key !== key ? entry.id : entry.name;
+    // Every key is checked before any is claimed: a refused registration writes nothing.
+    for (const claim of claims) await this.names.check(kind, claim.key, entry.id, text(claim));
+    const made: string[] = [];
+    try {
+      for (const claim of claims) {
+        if (await this.names.claim(kind, claim.key, entry.id, claim.as, text(claim), context))
+          made.push(claim.key);
       }
+    } catch (error) {
+      await this.names.release(kind, made, entry.id, context);
+      throw error;
+    }
+    return this.streams.handle(stream, decider, (state) => decideRegistration(state, event), context);
+  }
+
+  /** A parent must be a known location, and not lie under the location being registered. */
+  private async checkParent(entry: EntryDescription): Promise<void> {
+    if (entry.type !== 'location' || entry.parentId === undefined) return;
+    const parent = await this.names.state('location', entry.parentId);
+    if (!parent.registered) {
+      throw new DomainValidationError([
+        { field: 'parent', message: `no location '${entry.parentId}' is registered` },
+      ]);
+    }
+    if (await this.names.isWithin(entry.parentId, entry.id)) {
+      throw new ConflictError(
+        `placing ${entry.id} under ${entry.parentId} would make the location hierarchy a cycle`,
+      );
     }
   }
 }
+
+/**
+ * An alias is claimed in the log first (409 naming the entry that holds it: merge instead), then
+ * recorded on the entry. A claim whose entry then refuses the alias (merged meanwhile) is given up.
+ */
+@CommandHandler(AddAlias)
+export class AddAliasHandler implements ICommandHandler<AddAlias> {
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly names: RegistryNames,
+  ) {}
+
+  async execute({ kind, id, alias, context }: AddAlias): Promise<RegistryWrite> {
+    const stream = registryStream(kind, id);
+    const decider = entryDecider(kind, id);
+    const decide = (state: Parameters<typeof decideAlias>[0]) =>
+      decideAlias(this.names.withProvisional(state), alias);
+    const loaded = await this.streams.load(stream, decider, context);
+    if (loaded.ours.length === 0 && decide(loaded.state).length === 0) return null;
+    const made = await this.names.claim(kind, nameKey(alias), id, 'alias', alias, context, (holder) =>
+      kind === 'actor' ? `; merge ${holder} into ${id} instead` : '',
+    );
+    try {
+      return await this.streams.handle(stream, decider, decide, context);
+    } catch (error) {
+      if (made) await this.names.release(kind, [nameKey(alias)], id, context);
+      throw error;
+    }
+  }
+}
+
+@CommandHandler(Affiliate)
+export class AffiliateHandler implements ICommandHandler<Affiliate> {
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly names: RegistryNames,
+  ) {}
+
+  async execute({ id, withId, context }: Affiliate): Promise<RegistryWrite> {
+    return this.streams.handle(
+      registryStream('actor', id),
+      entryDecider('actor', id),
+      async (state) =>
+        decideAffiliation(this.names.withProvisional(state), await this.names.state('actor', withId)),
+      context,
+    );
+  }
+}
+
+/** Merges are recorded on the duplicate; its names keep resolving, through the merge, to `into`. */
+@CommandHandler(MergeActors)
+export class MergeActorsHandler implements ICommandHandler<MergeActors> {
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly names: RegistryNames,
+  ) {}
+
+  async execute({ id, into, context }: MergeActors): Promise<RegistryWrite> {
+    return this.streams.handle(
+      registryStream('actor', id),
+      entryDecider('actor', id),
+      async (state) => decideMerge(this.names.withProvisional(state), await this.names.state('actor', into)),
+      context,
+    );
+  }
+}
+
+/**
+ * Moves a location under another. The cycle check walks the parents the log records. Moves made
+ * through this instance run one at a time, so two of them cannot both pass the check; moves racing
+ * through two instances can still close a cycle, which every reader of the hierarchy tolerates
+ * (docs/decisions/0016-names-and-retries-in-the-log.md).
+ */
+@CommandHandler(PlaceLocation)
+export class PlaceLocationHandler implements ICommandHandler<PlaceLocation> {
+  private placements: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly names: RegistryNames,
+  ) {}
+
+  execute({ id, parentId, context }: PlaceLocation): Promise<RegistryWrite> {
+    const run = this.placements.then(() =>
+      this.streams.handle(
+        registryStream('location', id),
+        entryDecider('location', id),
+        async (state) => {
+          const parent = parentId === null ? null : await this.names.state('location', parentId);
+          const below = parentId !== null && (await this.names.isWithin(parentId, id));
+          return decidePlacement(this.names.withProvisional(state), parent, below);
+        },
+        context,
+      ),
+    );
+    this.placements = run.catch(() => undefined);
+    return run;
+  }
+}
+
+export const REGISTRY_COMMAND_HANDLERS = [
+  RegisterEntryHandler,
+  AddAliasHandler,
+  AffiliateHandler,
+  MergeActorsHandler,
+  PlaceLocationHandler,
+];

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { type Command, CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -19,10 +19,17 @@ import { AliasPath } from './alias-path.interceptor.js';
 import { DomainValidationError } from '../common/errors.js';
 import { Writer } from '../common/write-context.decorator.js';
 import { CONFIG, type Config } from '../config/config.js';
-import type { WriteContext } from '../event-store/event-writer.js';
+import type { WriteContext } from '../event-store/stream-handler.js';
 import { RecordsFormatInterceptor } from '../formats/format.interceptor.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
-import { ChangeRegistry, type RegistryChange } from './registry.commands.js';
+import {
+  AddAlias,
+  Affiliate,
+  MergeActors,
+  PlaceLocation,
+  RegisterEntry,
+  type RegistryWrite,
+} from './registry.commands.js';
 import {
   AffiliationDto,
   AliasDto,
@@ -71,16 +78,16 @@ export class RegistryController {
   ) {}
 
   private async write(
-    change: RegistryChange,
+    command: Command<RegistryWrite>,
     id: string,
-    context: WriteContext,
     reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    const written = await this.commands.execute(new ChangeRegistry(change, context));
+    const written = await this.commands.execute(command);
     if (written === null) {
       void reply.status(200);
       return { id, position: null };
     }
+    if (written.replayed) void reply.header('Idempotent-Replayed', 'true');
     const caughtUp = await this.runner.waitFor(written.position, this.config.readYourWritesTimeoutMs);
     void reply.status(caughtUp ? 201 : 202);
     return { id, position: Number(written.position) };
@@ -100,9 +107,8 @@ export class RegistryController {
     const id = body.id ?? nameToId(body.name);
     void reply.header('Location', `/v1/actors/${id}`);
     return this.write(
-      { type: 'RegisterNew', entry: { type: 'actor', id, name: body.name, kind: body.kind } },
+      new RegisterEntry({ type: 'actor', id, name: body.name, kind: body.kind }, context),
       id,
-      context,
       reply,
     );
   }
@@ -121,9 +127,8 @@ export class RegistryController {
     const id = body.id ?? nameToId(body.name);
     void reply.header('Location', `/v1/locations/${id}`);
     return this.write(
-      {
-        type: 'RegisterNew',
-        entry: {
+      new RegisterEntry(
+        {
           type: 'location',
           id,
           name: body.name,
@@ -133,9 +138,9 @@ export class RegistryController {
             ? {}
             : { coordinates: { lat: body.coordinates.lat, lon: body.coordinates.lon } }),
         },
-      },
+        context,
+      ),
       id,
-      context,
       reply,
     );
   }
@@ -154,7 +159,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write({ type: 'AddAlias', kind: 'actor', id, alias: body.alias }, id, context, reply);
+    return this.write(new AddAlias('actor', id, body.alias, context), id, reply);
   }
 
   @Post('locations/:id/aliases')
@@ -171,7 +176,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write({ type: 'AddAlias', kind: 'location', id, alias: body.alias }, id, context, reply);
+    return this.write(new AddAlias('location', id, body.alias, context), id, reply);
   }
 
   @Post('actors/:id/affiliations')
@@ -188,7 +193,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write({ type: 'Affiliate', id, with: body.with }, id, context, reply);
+    return this.write(new Affiliate(id, body.with, context), id, reply);
   }
 
   @Post('actors/:id/merge')
@@ -210,7 +215,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write({ type: 'Merge', id, into: body.into }, id, context, reply);
+    return this.write(new MergeActors(id, body.into, context), id, reply);
   }
 
   @Post('locations/:id/parent')
@@ -227,7 +232,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write({ type: 'Place', id, parent: body.parent }, id, context, reply);
+    return this.write(new PlaceLocation(id, body.parent, context), id, reply);
   }
 
   private search(kind: RegistryKind, query: RegistrySearchDto): Promise<RegistrySearchResult> {

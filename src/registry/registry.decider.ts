@@ -1,11 +1,14 @@
 import { ConflictError, DomainValidationError, NotFoundError } from '../common/errors.js';
 import { slugify } from '../common/slug.js';
+import type { Decider } from '../event-store/stream-handler.js';
 import type {
   ActorEvent,
   ActorKind,
+  ActorRegistered,
   Coordinates,
   LocationEvent,
   LocationKind,
+  LocationRegistered,
   RegistryEvent,
   RegistryKind,
 } from './registry.events.js';
@@ -14,10 +17,8 @@ import type {
 export interface EntryState {
   readonly kind: RegistryKind;
   readonly id: string;
-  /** -1 while the stream does not exist: the expected revision of the next append. */
-  readonly revision: bigint;
   readonly registered: boolean;
-  /** Registered from a mention by name; an editor's registration confirms it. */
+  /** Known from mentions by name only; an editor's registration confirms it. */
   readonly provisional: boolean;
   readonly name: string;
   readonly entryKind: ActorKind | LocationKind | null;
@@ -32,7 +33,6 @@ export interface EntryState {
 export const initialEntry = (kind: RegistryKind, id: string): EntryState => ({
   kind,
   id,
-  revision: -1n,
   registered: false,
   provisional: false,
   name: '',
@@ -51,21 +51,21 @@ export const initialEntry = (kind: RegistryKind, id: string): EntryState => ({
 export const nameKey = (text: string): string => slugify(text);
 
 /** Pure: the entry after one more of its events. */
-export function evolveEntry(state: EntryState, event: RegistryEvent, revision: bigint): EntryState {
-  const next = { ...state, revision };
+export function evolveEntry(state: EntryState, event: RegistryEvent): EntryState {
   switch (event.type) {
     case 'ActorRegistered':
     case 'LocationRegistered': {
       // A second registration only counts when it confirms a provisional entry.
-      if (state.registered && !(state.provisional && !event.data.provisional)) return next;
+      if (state.registered && !(state.provisional && !event.data.provisional)) return state;
       const key = nameKey(event.data.name);
       const base = {
-        ...next,
+        ...state,
         registered: true,
         provisional: event.data.provisional,
         name: event.data.name,
         entryKind: event.data.kind,
-        keys: state.keys.includes(key) ? state.keys : [...state.keys, key],
+        // The id is a key of the entry as much as its name is: one key space per kind.
+        keys: [...new Set([...state.keys, state.id, key])],
       };
       return event.type === 'LocationRegistered'
         ? { ...base, parentId: event.data.parentId, coordinates: event.data.coordinates }
@@ -73,18 +73,42 @@ export function evolveEntry(state: EntryState, event: RegistryEvent, revision: b
     }
     case 'ActorAliasAdded':
     case 'LocationAliasAdded':
-      return { ...next, keys: [...state.keys, nameKey(event.data.alias)] };
+      return { ...state, keys: [...state.keys, nameKey(event.data.alias)] };
     case 'ActorAffiliated':
-      return { ...next, affiliatedWith: [...state.affiliatedWith, event.data.affiliatedWith] };
+      return { ...state, affiliatedWith: [...state.affiliatedWith, event.data.affiliatedWith] };
     case 'ActorsMerged':
-      return { ...next, mergedInto: event.data.into };
+      return { ...state, mergedInto: event.data.into };
     case 'LocationPlaced':
-      return { ...next, parentId: event.data.parentId };
+      return { ...state, parentId: event.data.parentId };
     default: {
       const unknown: never = event;
       return unknown;
     }
   }
+}
+
+/** How an entry's stream folds: the registry's deciders decide on this state. */
+export const entryDecider = (kind: RegistryKind, id: string): Decider<EntryState, RegistryEvent> => ({
+  initialState: () => initialEntry(kind, id),
+  evolve: evolveEntry,
+});
+
+export type Registration = ActorRegistered | LocationRegistered;
+
+/**
+ * Registers an entry an editor describes. An id already registered is a conflict, unless the entry
+ * is provisional (known from mentions): then this registration confirms it.
+ */
+export function decideRegistration(state: EntryState, registration: Registration): RegistryEvent[] {
+  if (state.mergedInto !== null) {
+    throw new ConflictError(
+      `${state.kind} '${state.id}' is already registered (merged into ${state.mergedInto})`,
+    );
+  }
+  if (state.registered && !state.provisional) {
+    throw new ConflictError(`${state.kind} '${state.id}' is already registered`);
+  }
+  return [registration];
 }
 
 function mustExist(state: EntryState): void {
@@ -101,7 +125,7 @@ function notMerged(state: EntryState, doing: string): void {
 
 /**
  * Adds an alias. A name the entry already answers to is a no-op (a retried request writes
- * nothing); whether another entry answers to it is checked by the caller against the registry.
+ * nothing); the name's reservation (names.ts) is what keeps another entry from holding it too.
  */
 export function decideAlias(state: EntryState, alias: string): (ActorEvent | LocationEvent)[] {
   mustExist(state);
@@ -154,7 +178,7 @@ export function decideMerge(state: EntryState, into: EntryState): ActorEvent[] {
 
 /**
  * Puts a location under a parent. `parentIsBelow` says whether the parent sits under the location
- * already (then the move would close a cycle), as the hierarchy read model knows it.
+ * already (then the move would close a cycle), as the parents recorded in the log say.
  */
 export function decidePlacement(
   state: EntryState,

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { LowerCase, SLUG_MESSAGE } from '../common/ids.js';
 import { SLUG_PATTERN } from '../common/slug.js';
+import { BomParam } from '../formats/bom.param.js';
 import { FORMATS, type Format } from '../formats/negotiate.js';
 import { LIMITS } from '../incidents/incident.js';
 import { ACTOR_KINDS, type ActorKind, LOCATION_KINDS, type LocationKind } from './registry.events.js';
@@ -184,6 +185,9 @@ export class RegistrySearchDto {
   @IsOptional()
   @IsIn(FORMATS)
   format?: Format;
+
+  @BomParam()
+  bom?: 'true' | 'false';
 }
 
 export class RegistryWriteView {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../event-store/event-store.js';
 import type { Projection, TableNames } from '../projections/projection.js';
+import { type IncidentEvent, isIncidentReported, KIND_OF_REPORT } from '../incidents/incident.events.js';
 import { nameKey } from './registry.decider.js';
 import { REGISTRY_EVENT_TYPES, type RegistryEvent } from './registry.events.js';
 
@@ -8,16 +9,35 @@ type Statement = Database.Statement;
 
 /**
  * Actors and locations as registered: what timelines check ids against and show names from, the
- * name and alias index that mentions resolve through, merges (each actor's canonical id),
- * affiliations and the location hierarchy.
+ * name and alias index (search, and what names meant before reservations), merges (each actor's
+ * canonical id), affiliations and the location hierarchy.
+ *
+ * Provisional entries are derived here from the mentions in incident events: a mention of an id no
+ * registration has named makes a provisional entry under the name it was mentioned by. No event
+ * registers them, so an incident that was never recorded leaves no entry behind.
  */
 export class RegistryProjection implements Projection {
   readonly name = 'registry';
-  readonly version = 1;
+  readonly version = 2;
   readonly tables = ['actors', 'locations', 'actor_affiliations', 'registry_names'];
-  readonly eventTypes = REGISTRY_EVENT_TYPES;
+  readonly eventTypes: readonly string[] = [
+    ...REGISTRY_EVENT_TYPES,
+    ...Object.keys(KIND_OF_REPORT),
+    'IncidentCorrected',
+  ];
   private statements:
-    Record<'actor' | 'location' | 'name' | 'affiliation' | 'merge' | 'place', Statement> | undefined;
+    | Record<
+        | 'actor'
+        | 'location'
+        | 'name'
+        | 'affiliation'
+        | 'merge'
+        | 'place'
+        | 'mentionedActor'
+        | 'mentionedLocation',
+        Statement
+      >
+    | undefined;
 
   init(db: Database.Database, names: TableNames): void {
     const [actors, locations, affiliations, registryNames] = this.tables.map((t) => names.table(t)) as [
@@ -72,6 +92,14 @@ export class RegistryProjection implements Projection {
          WHERE canonical_id = ? OR actor_id = ?`,
       ),
       place: db.prepare(`UPDATE ${locations} SET parent_id = ? WHERE location_id = ?`),
+      mentionedActor: db.prepare(
+        `INSERT INTO ${actors} (actor_id, name, kind, provisional, canonical_id) VALUES (?, ?, NULL, 1, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      mentionedLocation: db.prepare(
+        `INSERT INTO ${locations} (location_id, name, kind, parent_id, lat, lon, provisional)
+         VALUES (?, ?, NULL, NULL, NULL, NULL, 1) ON CONFLICT DO NOTHING`,
+      ),
     };
   }
 
@@ -79,6 +107,15 @@ export class RegistryProjection implements Projection {
     if (!this.statements) throw new Error('registry projection used before init');
     const s = this.statements;
     const seq = Number(event.position);
+    const incident = event as unknown as IncidentEvent;
+    if (isIncidentReported(incident)) {
+      this.mentioned(incident.data.actors, incident.data.locations, seq);
+      return;
+    }
+    if (incident.type === 'IncidentCorrected') {
+      this.mentioned(incident.data.changes.actors ?? [], incident.data.changes.locations ?? [], seq);
+      return;
+    }
     const registry = event as unknown as RegistryEvent;
     switch (registry.type) {
       case 'ActorRegistered': {
@@ -127,6 +164,24 @@ export class RegistryProjection implements Projection {
         const unknown: never = registry;
         return unknown;
       }
+    }
+  }
+
+  /** Entries the log names only through mentions become provisional, under the name first used. */
+  private mentioned(
+    actors: readonly { id: string; name: string }[],
+    locations: readonly { id: string; name: string }[],
+    seq: number,
+  ): void {
+    const s = this.statements;
+    if (!s) return;
+    for (const { id, name } of actors) {
+      if (s.mentionedActor.run(id, name, id).changes > 0)
+        s.name.run('actor', nameKey(name), id, name, 0, seq);
+    }
+    for (const { id, name } of locations) {
+      if (s.mentionedLocation.run(id, name).changes > 0)
+        s.name.run('location', nameKey(name), id, name, 0, seq);
     }
   }
 }

@@ -127,17 +127,23 @@ export class RegistryReader {
     return this.byName(kind, nameKey(ref));
   }
 
-  /** Canonical entries other than `id` that already answer to a normalised name. */
-  othersNamed(kind: RegistryKind, key: string, id: string): string[] {
-    const sql =
-      kind === 'actor'
-        ? `SELECT DISTINCT a.canonical_id AS id FROM registry_names n JOIN actors a ON a.actor_id = n.id
-           WHERE n.kind = 'actor' AND (n.key = @key OR n.id = @key) AND a.canonical_id <> @id`
-        : `SELECT DISTINCT id FROM registry_names WHERE kind = 'location' AND (key = @key OR id = @key) AND id <> @id`;
+  /**
+   * The entry a normalised name, alias or id was known under first, by the view: what names mean
+   * where the log holds no reservation for them (names recorded before reservations existed, and
+   * provisional entries, which only mentions make known).
+   */
+  namedBy(kind: RegistryKind, key: string): string | undefined {
     return this.readStore
-      .prepare<[{ key: string; id: string }], { id: string }>(sql)
-      .all({ key, id: this.canonical(kind, id) ?? id })
-      .map((r) => r.id);
+      .prepare<[string, string], { id: string }>(
+        'SELECT id FROM registry_names WHERE kind = ? AND key = ? ORDER BY seq LIMIT 1',
+      )
+      .get(kind, key)?.id;
+  }
+
+  /** An entry known from mentions only (no editor has registered it), with the name it was mentioned by. */
+  provisional(kind: RegistryKind, id: string): { name: string } | undefined {
+    const row = kind === 'actor' ? this.actor(id) : this.location(id);
+    return row && row.provisional === 1 ? { name: row.name } : undefined;
   }
 
   /** The subject a timeline of `id` shows: the actor's canonical actor, or the location itself. */
@@ -159,11 +165,6 @@ export class RegistryReader {
   /** The registered name of an actor or location; undefined when the view lacks it. */
   name(kind: RegistryKind, id: string): string | undefined {
     return kind === 'actor' ? this.actor(id)?.name : this.location(id)?.name;
-  }
-
-  /** Whether `candidate` sits somewhere under `ancestor` in the hierarchy (or is it). */
-  isWithin(candidate: string, ancestor: string): boolean {
-    return this.descendants(ancestor).includes(candidate);
   }
 
   /**
@@ -307,17 +308,6 @@ export class RegistryReader {
          ORDER BY actor_id`,
       )
       .all(canonicalId);
-  }
-
-  private descendants(id: string): string[] {
-    return this.readStore
-      .prepare<[string], { id: string }>(
-        `WITH RECURSIVE tree(id) AS (
-           SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
-         SELECT id FROM tree`,
-      )
-      .all(id)
-      .map((r) => r.id);
   }
 
   private aliases(kind: RegistryKind, ids: readonly string[]): string[] {

@@ -4,6 +4,7 @@ import { REPORTED_BY_DOC } from '../timelines/timeline-query.dto.js';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SLUG_PATTERN } from '../common/slug.js';
 import { IsPartialDate } from '../common/validation.js';
+import { BomParam } from '../formats/bom.param.js';
 import { FORMATS, type Format } from '../formats/negotiate.js';
 import { INCIDENT_KINDS, type IncidentKind } from '../incidents/incident.js';
 
@@ -84,4 +85,7 @@ export class IncidentSearchDto {
   @IsOptional()
   @IsIn(FORMATS)
   format?: Format;
+
+  @BomParam()
+  bom?: 'true' | 'false';
 }

@@ -38,8 +38,18 @@ export interface Dispute {
   readonly recordedAt: string;
 }
 
+/** One field a correction changed: `details.trucks` from 14 to 17. A value absent before or after is null. */
+export interface FieldChange {
+  readonly field: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
 export interface Correction {
+  /** The fields the correction named. */
   readonly fields: readonly string[];
+  /** What actually changed, field by field (`details` key by key, `occurred` as `on` and `until`). */
+  readonly changes: readonly FieldChange[];
   readonly reason: string;
   readonly source: Source | null;
   readonly recordedAt: string;

@@ -27,6 +27,7 @@ export const REL = { self: 1, merged: 2, affiliate: 4, descendant: 8 } as const;
 
 export const TIMELINE_TABLES = [
   'incident_versions',
+  'incident_amendments',
   'incident_heads',
   'timeline',
   'timeline_load',
@@ -55,6 +56,9 @@ export function baseTablesSql(t: (name: TimelineTable) => string, names: TableNa
       revision INTEGER NOT NULL, recorded_at TEXT NOT NULL, change TEXT NOT NULL,
       rec_from INTEGER NOT NULL, rec_to INTEGER NOT NULL, rep_from INTEGER NOT NULL, rep_to INTEGER NOT NULL,
       retracted INTEGER NOT NULL, gone INTEGER NOT NULL, fields TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS ${t('incident_amendments')} (
+      seq INTEGER NOT NULL, n INTEGER NOT NULL, rep INTEGER NOT NULL, event TEXT NOT NULL,
+      PRIMARY KEY (seq, n)) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${t('incident_heads')} (
       incident_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc INTEGER NOT NULL) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${t('timeline_subjects')} (

@@ -6,7 +6,7 @@ import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { dayNumber, dayText } from '../common/days.js';
-import type { ChangeKind, TimelineEntry } from './timeline-entry.js';
+import type { ChangeKind, FieldChange, TimelineEntry } from './timeline-entry.js';
 import { OPEN_MS, REL } from './timeline-tables.js';
 import { ENTRY_SQL } from './version-fields.js';
 
@@ -109,6 +109,8 @@ export interface TimelineChange {
    * (its content leaves the feed as it leaves every view) unless retracted entries were asked for.
    */
   readonly entry: TimelineEntry | null;
+  /** A correction's changes, field by field (with the entry, so withheld with it). */
+  readonly corrected?: readonly FieldChange[];
 }
 
 export interface ChangesPage {
@@ -246,7 +248,7 @@ export function changesQuery(
   }
   const sql = `SELECT ${ENTRY_SQL} AS entry, v.change, v.revision, v.gone, t.rec_from, t.seq, t.doc
      FROM timeline t JOIN incident_versions v ON v.doc = t.doc
-     WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? ${after}
+     WHERE t.subject = ${SUBJECT_SQL} AND t.rel <= ${REL.merged} AND t.rec_from > ? AND v.rec_to > v.rec_from ${after}
      ORDER BY t.rec_from, t.seq, t.doc`;
   return { sql, params };
 }
@@ -372,15 +374,17 @@ export class TimelineReader {
     return {
       subject: canonical,
       since,
-      changes: page.map((row) => {
+      changes: page.map((row): TimelineChange => {
         const entry = JSON.parse(row.entry) as TimelineEntry;
-        return {
+        const change = {
           incidentId: entry.incidentId,
           change: row.change,
           revision: row.revision,
           recordedAt: new Date(row.rec_from).toISOString(),
-          entry: row.gone === 1 && !includeRetracted ? null : entry,
         };
+        if (row.gone === 1 && !includeRetracted) return { ...change, entry: null };
+        const corrected = row.change === 'corrected' ? entry.corrections.at(-1)?.changes : undefined;
+        return { ...change, entry, ...(corrected === undefined ? {} : { corrected }) };
       }),
       // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
       nextCursor:

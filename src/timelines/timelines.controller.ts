@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -8,13 +9,15 @@ import {
   ApiOperation,
   ApiParam,
   ApiProduces,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { SlugPipe } from '../common/ids.js';
 import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelinePageDto } from './timeline-page.dto.js';
-import { ChangesQueryDto, TimelineQueryDto } from './timeline-query.dto.js';
+import { ChangesQueryDto } from './timeline-query.dto.js';
+import { TIMELINE_QUERY_SCHEMA, type TimelineQuery, timelineFilter } from './timeline-query.schema.js';
 import { GetTimeline, GetTimelineChanges } from './timeline.queries.js';
 import type { ChangesPage, Subject, TimelinePage } from './timeline.reader.js';
 
@@ -37,6 +40,13 @@ function timelineDocs(subject: 'actor' | 'location', summary: string): MethodDec
       ApiBadRequestResponse(PROBLEM),
       ApiNotFoundResponse(PROBLEM),
       ApiNotAcceptableResponse(PROBLEM),
+      // One declaration: Fastify validates with the schema, and the document lists its parameters.
+      RouteSchema({ querystring: TIMELINE_QUERY_SCHEMA }),
+      applyDecorators(
+        ...Object.entries(TIMELINE_QUERY_SCHEMA.properties).map(([name, schema]) =>
+          ApiQuery({ name, required: false, schema: schema as Record<string, unknown> }),
+        ),
+      ),
     ]) {
       decorate(target, key, descriptor);
     }
@@ -49,22 +59,10 @@ function timelineDocs(subject: 'actor' | 'location', summary: string): MethodDec
 export class TimelinesController {
   constructor(private readonly queries: QueryBus) {}
 
-  private timeline(subject: Subject, id: string, query: TimelineQueryDto): Promise<TimelinePage> {
-    return this.queries.execute(
-      new GetTimeline(subject, id, {
-        ...(query.from === undefined ? {} : { from: query.from }),
-        ...(query.to === undefined ? {} : { to: query.to }),
-        ...(query.kind === undefined ? {} : { kinds: query.kind }),
-        ...(query.role === undefined ? {} : { role: query.role }),
-        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-        ...(query.asOf === undefined ? {} : { asOf: query.asOf }),
-        ...(query.reportedBy === undefined ? {} : { reportedBy: query.reportedBy }),
-        ...(query.include === undefined ? {} : { include: query.include }),
-        includeRetracted: query.includeRetracted ?? false,
-        order: query.order ?? 'asc',
-        limit: query.limit ?? 50,
-      }),
-    );
+  // The query arrives validated by the route's compiled schema; its type is an interface, which the
+  // global validation pipe leaves alone.
+  private timeline(subject: Subject, id: string, query: TimelineQuery): Promise<TimelinePage> {
+    return this.queries.execute(new GetTimeline(subject, id, timelineFilter(query)));
   }
 
   @Get('actors/:id/timeline')
@@ -73,24 +71,22 @@ export class TimelinesController {
     'actor',
     "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
   )
-  actorTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQueryDto): Promise<TimelinePage> {
+  actorTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline('actor', id, query);
   }
 
   @Get('locations/:id/timeline')
   @AliasPath('location')
   @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
-  locationTimeline(
-    @Param('id', SlugPipe) id: string,
-    @Query() query: TimelineQueryDto,
-  ): Promise<TimelinePage> {
+  locationTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
     return this.timeline('location', id, query);
   }
 }
 
 const CHANGES =
-  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry }], nextCursor }; ' +
-  '`entry` is null for every change of an incident retracted since, unless includeRetracted=true';
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry, corrected? }], nextCursor }; ' +
+  '`corrected` (corrections only) lists each changed field as { field, from, to }; ' +
+  '`entry` is null (and `corrected` absent) for every change of an incident retracted since, unless includeRetracted=true';
 
 /** For a reporter following a story: what was added, corrected, disputed or retracted since an instant. */
 @Controller('v1')

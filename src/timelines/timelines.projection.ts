@@ -4,6 +4,7 @@ import {
   INCIDENT_EVENT_TYPES,
   isIncidentReported,
   type IncidentEvent,
+  type IncidentAmended,
   type IncidentReported,
 } from '../incidents/incident.events.js';
 import type { Projection, TableNames } from '../projections/projection.js';
@@ -60,7 +61,10 @@ interface RowKey {
 export class TimelinesProjection implements Projection {
   readonly name = 'timelines';
   // 2: one entry-ordered timeline table for actors and locations, rows per ancestor, both time axes.
-  readonly version = 2;
+  // 3: each correction in the view lists its changes `{ field, from, to }`.
+  // 4: amendments kept, so a correction published before an earlier-recorded one re-materialises
+  // the reported axis (decision 0012).
+  readonly version = 4;
   readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
   readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
@@ -78,6 +82,11 @@ export class TimelinesProjection implements Projection {
         current: Statement<[number], VersionRow>;
         close: Statement<[number, number, number]>;
         gone: Statement<[number]>;
+        amend: Statement<[number, number, number, string]>;
+        amendments: Statement<[number], { rep: number; event: string }>;
+        repTo: Statement<[number, number]>;
+        recTo: Statement<[number, number]>;
+        chain: Statement<[number], { doc: number; prev: number | null; rep_from: number; rep_to: number }>;
         row: Statement<[number, number, number, number, number, number, number, string, number]>;
         selfRows: Statement<[number], RowKey>;
         unfile: Statement<[number, number, number, number, number]>;
@@ -160,6 +169,16 @@ export class TimelinesProjection implements Projection {
       ),
       close: db.prepare(`UPDATE ${t('incident_versions')} SET rec_to = ?, rep_to = ? WHERE doc = ?`),
       gone: db.prepare(`UPDATE ${t('incident_versions')} SET gone = 1 WHERE doc = ?`),
+      amend: db.prepare(`INSERT INTO ${t('incident_amendments')} (seq, n, rep, event) VALUES (?, ?, ?, ?)`),
+      amendments: db.prepare(`SELECT rep, event FROM ${t('incident_amendments')} WHERE seq = ? ORDER BY n`),
+      repTo: db.prepare(`UPDATE ${t('incident_versions')} SET rep_to = ? WHERE doc = ?`),
+      recTo: db.prepare(`UPDATE ${t('incident_versions')} SET rec_to = ? WHERE doc = ?`),
+      chain: db.prepare(
+        `WITH RECURSIVE chain(doc) AS (SELECT ?
+           UNION ALL SELECT v.prev FROM ${t('incident_versions')} v JOIN chain ON v.doc = chain.doc
+           WHERE v.prev IS NOT NULL)
+         SELECT v.doc, v.prev, v.rep_from, v.rep_to FROM chain JOIN ${t('incident_versions')} v ON v.doc = chain.doc`,
+      ),
       row: db.prepare(rowSql(this.loading ? 'timeline_load' : 'timeline')),
       selfRows: db.prepare(
         `SELECT first_day, seq, doc, last_day, roles, rec_from FROM ${timeline}
@@ -195,20 +214,63 @@ export class TimelinesProjection implements Projection {
     // it amends takes effect with it (the finer order is the reported axis's own, see 0006).
     const repFrom = Math.max(current.rep_from, repDay);
     this.s.close.run(recordedMs, repFrom, current.doc);
-    const doc = this.write(
-      entry,
-      change,
+    this.s.amend.run(
       current.seq,
-      current.doc,
-      recordedMs,
-      repFrom,
-      versionFields(entry),
+      Number(event.revision),
+      repDay,
+      JSON.stringify({
+        type: event.type,
+        data: event.data,
+        revision: Number(event.revision),
+        metadata: event.metadata,
+      }),
     );
+    const prev =
+      repDay < current.rep_from ? this.rematerialise(current, repDay, recordedMs, change) : current.doc;
+    const doc = this.write(entry, change, current.seq, prev, recordedMs, repFrom, versionFields(entry));
     this.s.moveHead.run(doc, incidentId);
     if (entry.retracted) {
       for (let d: number | null = doc; d !== null; d = this.s.current.get(d)?.prev ?? null)
         this.s.gone.run(d);
     }
+  }
+
+  /**
+   * An amendment published before the version it follows (`repDay` < that version's `rep_from`):
+   * the days from `repDay` up to that version's start now show other states. The versions that
+   * covered them are cut at `repDay`, and reported-axis-only versions (their recorded interval
+   * empty, so `asOf` never reads them) are written for each day some amendment came out in that
+   * stretch, each the report folded with the amendments out by then, in log order. Returns the
+   * last version written, which the amendment's own version follows in the chain.
+   */
+  private rematerialise(current: VersionRow, repDay: number, recordedMs: number, change: ChangeKind): number {
+    if (!this.s) throw new Error('timelines projection used before init');
+    const end = current.rep_from;
+    const chain = this.s.chain.all(current.doc);
+    const firstDoc = chain.find((v) => v.prev === null)?.doc;
+    const first = firstDoc === undefined ? undefined : this.s.current.get(firstDoc);
+    if (!first) throw new Error(`incident ${current.seq} has no first version`);
+    const start = Math.max(repDay, first.rep_from);
+    if (start >= end) return current.doc;
+    for (const v of chain) {
+      if (v.rep_to > start && v.rep_from < end) this.s.repTo.run(Math.max(v.rep_from, start), v.doc);
+    }
+    const amendments = this.s.amendments.all(current.seq).map((a) => ({
+      rep: a.rep,
+      event: JSON.parse(a.event) as RecordedEvent & IncidentAmended,
+    }));
+    const days = [
+      ...new Set([start, ...amendments.map((a) => a.rep).filter((d) => d > start && d < end)]),
+    ].sort((a, b) => a - b);
+    let prev = current.doc;
+    days.forEach((day, i) => {
+      let entry = JSON.parse(entryJson(first)) as TimelineEntry;
+      for (const a of amendments) if (a.rep <= day) entry = amendedEntry(entry, a.event).entry;
+      prev = this.write(entry, change, current.seq, prev, recordedMs, day, versionFields(entry));
+      this.s?.recTo.run(recordedMs, prev);
+      this.s?.repTo.run(days[i + 1] ?? end, prev);
+    });
+    return prev;
   }
 
   private report(event: RecordedEvent & IncidentReported, recordedMs: number, repDay: number): void {

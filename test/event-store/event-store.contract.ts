@@ -5,6 +5,14 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../../src/event-store/event-store.js';
+import { StreamHandler } from '../../src/event-store/stream-handler.js';
+import {
+  decideClaim,
+  decideRelease,
+  nameDecider,
+  nameStream,
+  NameTakenError,
+} from '../../src/registry/names.js';
 import { newEvent } from '../support/events.js';
 
 export interface ContractTarget {
@@ -274,6 +282,62 @@ export function describeEventStoreContract(name: string, target: ContractTarget)
       })();
       controller.abort();
       await expect(done).resolves.toEqual([]);
+    });
+
+    // Name reservations (src/registry/names.ts): the claim of a name is the first event of its
+    // stream, appended with no_stream, so the store itself decides between racing claims.
+    const claimant = (key: string) => {
+      const streams = new StreamHandler(store);
+      const context = { recordedBy: 'test', correlationId: randomUUID(), causationId: randomUUID() };
+      return {
+        claim: (owner: string) =>
+          streams.handle(
+            nameStream('actor', key),
+            nameDecider,
+            (state) => decideClaim(state, { kind: 'actor', key, owner, as: 'alias', text: key }),
+            context,
+          ),
+        release: (owner: string) =>
+          streams.handle(
+            nameStream('actor', key),
+            nameDecider,
+            (state) => decideRelease(state, 'actor', key, owner),
+            context,
+          ),
+      };
+    };
+
+    it('two racing claims of one name: exactly one wins, the others are refused naming it', async () => {
+      for (let round = 0; round < 5; round++) {
+        const key = unique('contested');
+        const { claim } = claimant(key);
+        const owners = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+        const results = await Promise.allSettled(owners.map((owner) => claim(owner)));
+        const won = owners.filter((_, i) => results[i]!.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected') {
+            expect(result.reason).toBeInstanceOf(NameTakenError);
+            expect((result.reason as NameTakenError).owner).toEqual({ kind: 'actor', id: won[0] });
+          }
+        }
+        const events = await collect(store.readStream(nameStream('actor', key)));
+        expect(events.map((e) => [e.type, (e.data as { owner: string }).owner])).toEqual([
+          ['NameClaimed', won[0]],
+        ]);
+      }
+    });
+
+    it('a name claimed again by its owner appends nothing; once released it is claimed at its exact revision', async () => {
+      const key = unique('released');
+      const { claim, release } = claimant(key);
+      expect(await claim('a')).toMatchObject({ revision: 0n });
+      expect(await claim('a')).toBeNull();
+      await expect(claim('b')).rejects.toBeInstanceOf(NameTakenError);
+      expect(await release('a')).toMatchObject({ revision: 1n });
+      const [b, c] = await Promise.allSettled([claim('b'), claim('c')]);
+      expect([b.status, c.status].sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await collect(store.readStream(nameStream('actor', key)))).toHaveLength(3);
     });
 
     // A renamed case must not silently stop being skipped (or start being skipped) for an adapter.

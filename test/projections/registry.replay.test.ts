@@ -140,7 +140,8 @@ describe('registry events, replayed from logs', () => {
     expect(reader.search('location', 'GAZA', 10, 0).items.map((i) => [i.id, i.matched])).toEqual([
       ['gaza-strip', 'Gaza'],
     ]);
-    expect(reader.byName('actor', 'special-envoy-zhai')).toBe('zhai-jun');
+    expect(reader.namedBy('actor', 'special-envoy-zhai')).toBe('special-envoy-zhai');
+    expect(reader.get('actor', 'special-envoy-zhai')).toMatchObject({ mergedInto: 'zhai-jun' });
     expect(reader.get('actor', 'zhai-jun')).toMatchObject({
       aliases: ['Beijing’s special envoy'],
       affiliatedWith: ['china'],
@@ -236,7 +237,7 @@ describe('the demo log with its registry (aliases, affiliation, hierarchy), repl
       expect(pages).toEqual(whole);
       expect(new Set(pages).size).toBe(6);
     }
-    expect(reader.byName('actor', 'beijings-special-envoy')).toBe('zhai-jun');
+    expect(reader.namedBy('actor', 'beijings-special-envoy')).toBe('zhai-jun');
     expect(reader.get('location', 'rafah-crossing')).toMatchObject({
       parentId: 'gaza-strip',
       aliases: ['Rafah border crossing'],

@@ -5,7 +5,12 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { ReadStore } from '../../src/projections/read-store.js';
 import { RegistryReader } from '../../src/registry/registry.reader.js';
 import { SearchReader } from '../../src/search/search.reader.js';
-import { TimelineReader, type Subject, type TimelineFilter } from '../../src/timelines/timeline.reader.js';
+import {
+  type KnownWhen,
+  TimelineReader,
+  type Subject,
+  type TimelineFilter,
+} from '../../src/timelines/timeline.reader.js';
 import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
 import { READ_MODELS } from '../../src/read-models.js';
 import { DEADLINE } from './deadlines.js';
@@ -67,6 +72,7 @@ export interface Replayed {
     filter?: Partial<TimelineFilter>,
   ): ReturnType<TimelineReader['page']>;
   incident(id: string): ReturnType<TimelineReader['incident']>;
+  incidentJsonIfAny(id: string, when: KnownWhen): string | undefined;
   readonly registry: RegistryReader;
   readonly search: SearchReader;
   readonly aidFlows: AidFlowsReader;
@@ -111,6 +117,7 @@ export async function replay(
   return {
     timeline: (subject, id, filter = {}) => reader.page(subject, id, { order: 'asc', limit: 500, ...filter }),
     incident: (id) => reader.incident(id),
+    incidentJsonIfAny: (id, when) => reader.incidentJsonIfAny(id, when),
     registry,
     search,
     aidFlows,

@@ -230,7 +230,7 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
     const slides = await page.locator('#embed .tl-slide').count();
     expect(slides).toBe(events + 1);
     for (let i = 0; i < slides; i++) await page.evaluate(`window.__timeline.goTo(${i})`);
-    await page.locator('#embed .tl-slide .tl-media').first().waitFor({ state: 'attached' });
+    await page.locator('#embed .tl-slide .tl-credit').first().waitFor({ state: 'attached' });
     await page.evaluate('window.__provoke()');
     // Images finish (load or fail) before anything is judged: an onerror would have run by then.
     await page.waitForFunction('Array.from(document.images).every((image) => image.complete)');
@@ -246,6 +246,10 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
     expect(found.text).toContain(`<script>${run(4)}</script>`);
     expect(found.text).toContain(`www.example.org/'onmouseover='${run(1)}'x`);
     expect(found.text).toContain(`&lt;img src=x onerror=${run(9)}&gt;`);
+    // The source is the media: linked from the credit, to the address as recorded.
+    expect(found.creditLinks.map((href) => decodeURIComponent(href ?? ''))).toEqual([
+      'https://www.example.org/story?ref=www.evil.org&q=a@b.org',
+    ]);
     // Nothing in the export made the page load anything from elsewhere.
     expect(foreignRequests).toEqual([]);
   });

@@ -428,14 +428,7 @@ export class KurrentDbStandIn {
         call.write(resp);
         return;
       case 'commit-timeout':
-        resp.setError(
-          status(
-            codePb.Code.DEADLINE_EXCEEDED,
-            'Timeout',
-            new sharedPb.Timeout(),
-            'event_store.client.Timeout',
-          ),
-        );
+        resp.setError(commitTimeout());
         call.write(resp);
         return;
       default:
@@ -447,14 +440,7 @@ export class KurrentDbStandIn {
       return;
     }
     if (fault === 'commit-then-timeout') {
-      resp.setError(
-        status(
-          codePb.Code.DEADLINE_EXCEEDED,
-          'Timeout',
-          new sharedPb.Timeout(),
-          'event_store.client.Timeout',
-        ),
-      );
+      resp.setError(commitTimeout());
     } else if (outcome.kind === 'wrong_expected_version') {
       const detail = new sharedPb.WrongExpectedVersion();
       if (outcome.current < 0n) detail.setCurrentNoStream(new emptyPb.Empty());
@@ -522,6 +508,16 @@ function status(
   result.setMessage(message);
   result.setDetails(any);
   return result;
+}
+
+/** KurrentDB's answer when the cluster did not acknowledge a write in time (Status.Timeout). */
+function commitTimeout(): InstanceType<typeof statusPb.Status> {
+  return status(
+    codePb.Code.DEADLINE_EXCEEDED,
+    'Timeout',
+    new sharedPb.Timeout(),
+    'event_store.client.Timeout',
+  );
 }
 
 function expectedOf(options: InstanceType<typeof streamsPb.BatchAppendReq.Options> | undefined): Expected {

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppendResult, EventStore, NewEvent } from '../../src/event-store/event-store.js';
-import { EventWriter, systemContext } from '../../src/event-store/event-writer.js';
+import { newEvent } from '../support/events.js';
+import { type Pending, StreamHandler } from '../../src/event-store/stream-handler.js';
 
 /**
  * A store whose appends land whenever their round trip ends, as concurrent calls to a remote
@@ -16,15 +17,17 @@ function remoteLikeStore(): { store: EventStore; log: string[] } {
   return { store: { append } as unknown as EventStore, log };
 }
 
-describe('EventWriter.appendInOrder', () => {
+const pending = (stream: string): Pending => ({
+  stream,
+  events: [newEvent('T', {})],
+  expectedRevision: 'no_stream',
+});
+
+describe('StreamHandler.commitInOrder', () => {
   it('keeps list order on a store whose concurrent appends may land in any order', async () => {
     const { store, log } = remoteLikeStore();
-    const writer = new EventWriter(store);
     const streams = Array.from({ length: 30 }, (_, i) => `incident-${i}`);
-    const results = await writer.appendInOrder(
-      streams.map((stream) => ({ stream, events: [{ type: 'T', data: {} }], expectedRevision: 'no_stream' })),
-      systemContext('test'),
-    );
+    const results = await new StreamHandler(store).commitInOrder(streams.map(pending));
     expect(log).toEqual(streams);
     expect(results.map((r) => r.status)).toEqual(streams.map(() => 'fulfilled'));
   });
@@ -39,13 +42,8 @@ describe('EventWriter.appendInOrder', () => {
           : Promise.resolve({ nextRevision: 0n, position: BigInt(calls) });
       },
     } as unknown as EventStore;
-    const results = await new EventWriter(store).appendInOrder(
-      [0, 1, 2].map((i) => ({
-        stream: `incident-${i}`,
-        events: [{ type: 'T', data: {} }],
-        expectedRevision: 'no_stream',
-      })),
-      systemContext('test'),
+    const results = await new StreamHandler(store).commitInOrder(
+      [0, 1, 2].map((i) => pending(`incident-${i}`)),
     );
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
