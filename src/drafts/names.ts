@@ -364,14 +364,21 @@ function unknown(
       if (slice.length === 1 && (slice[0] as Token).tags.has('Adjective')) continue;
       // "Egyptian", "Russian": adjectives of a people name no one.
       if (slice.length === 1 && PEOPLES.test((slice[0] as Token).normal)) continue;
-      // A lone capitalised word opening the sentence is usually just that.
-      if (first === 0 && slice.length === 1 && !slice.some((t) => t.tags.has('ProperNoun'))) continue;
+      // A lone capitalised word opening the sentence is usually just that (an acronym is a name).
+      const acronym = slice.length === 1 && /^[A-Z]{2,}$/.test((slice[0] as Token).text);
+      if (first === 0 && slice.length === 1 && !acronym && !slice.some((t) => t.tags.has('ProperNoun')))
+        continue;
       const name = stripPossessive(
         text.slice((slice[0] as Token).start, (slice[slice.length - 1] as Token).end),
       );
       const before = sentence.tokens[first - 1]?.normal ?? '';
-      const guess: Guess =
-        guessed === 'other' && LOCATION_PREPOSITIONS.has(before) && before !== 'of' ? 'place' : guessed;
+      // "Palestinian Red Crescent", "World Food Programme": the last word says it is a body.
+      const body = ORGANIZATION_HEADS.test((sentence.tokens[last] as Token).normal);
+      const guess: Guess = body
+        ? 'organization'
+        : guessed === 'other' && LOCATION_PREPOSITIONS.has(before) && before !== 'of'
+          ? 'place'
+          : guessed;
       out.push(
         mention(
           text,
@@ -387,8 +394,33 @@ function unknown(
       );
     }
   }
+  // Acronyms compromise reads as common nouns ("UNRWA said…"): bodies, as a rule.
+  for (const t of sentence.tokens) {
+    if (
+      !/^[A-Z]{2,8}s?$/.test(t.text) ||
+      overlaps(taken, t.index, t.index) ||
+      overlaps(out, t.index, t.index)
+    )
+      continue;
+    out.push(
+      mention(
+        text,
+        sentence,
+        t.index,
+        t.index,
+        { guess: 'organization' },
+        {
+          actor: names.nearlyMatching('actor', t.text),
+          location: [],
+        },
+      ),
+    );
+  }
   return out;
 }
+
+const ORGANIZATION_HEADS =
+  /^(crescent|cross|programme|program|agency|organization|organisation|council|committee|society|fund|authority|ministry|army|forces|party|movement|front|brigades|office|commission|union|association|foundation|institute|unicef|unrwa)$/;
 
 const INSTITUTIONS =
   /^(military|army|government|cabinet|ministry|navy|police|authorities|embassy|presidency|parliament)$/;

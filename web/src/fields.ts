@@ -89,11 +89,15 @@ function roleOptions(select: HTMLSelectElement, list: 'actors' | 'locations', ki
   if (current !== '' && all.includes(current)) select.value = current;
 }
 
+/** A row to start with: a registered participant, or a name the registry does not know yet. */
+export type MentionRow =
+  Participant | { readonly id?: undefined; readonly name: string; readonly role: string };
+
 /** Rows of `who | role`, each "who" searched in the registry as it is typed. */
 export function mentionList(
   list: 'actors' | 'locations',
   kind: IncidentKind,
-  initial: readonly Participant[] = [],
+  initial: readonly MentionRow[] = [],
   pathPrefix = '',
 ): MentionList {
   const subjectKind: SubjectKind = list === 'actors' ? 'actor' : 'location';
@@ -113,7 +117,7 @@ export function mentionList(
     });
   }
 
-  function addRow(participant?: Participant, focus = false): void {
+  function addRow(participant?: MentionRow, focus = false): void {
     const input = h('input', { type: 'text', class: 'mention-name' });
     const role = h('select', { class: 'mention-role' });
     roleOptions(role, list, currentKind);
@@ -129,8 +133,11 @@ export function mentionList(
     row.append(field(noun, input), field('Role', role), removeButton);
     rows.append(row);
     const box = combobox({ input, kinds: [subjectKind], warnNearMatch: true });
-    if (participant) {
+    if (participant?.id !== undefined) {
       box.pick({ id: participant.id, name: participant.name ?? participant.id, kind: null, subjectKind });
+    } else if (participant) {
+      // A name the registry does not know yet (a draft's proposal): recording registers it.
+      input.value = participant.name;
     }
     const entry = {
       row,
@@ -191,12 +198,22 @@ export interface SourceFields {
 }
 
 /** Publisher, link, date, title and quote of one source. */
-export function sourceFields(path: string, legend: string, required: boolean): SourceFields {
+export function sourceFields(
+  path: string,
+  legend: string,
+  required: boolean,
+  initial?: Source,
+): SourceFields {
   const publisher = h('input', { type: 'text', autocomplete: 'off' });
   const url = h('input', { type: 'url', placeholder: 'https://…', autocomplete: 'off' });
   const publishedOn = dateInput();
   const title = h('input', { type: 'text', autocomplete: 'off' });
   const quote = h('input', { type: 'text', autocomplete: 'off' });
+  publisher.value = initial?.publisher ?? '';
+  url.value = initial?.url ?? '';
+  publishedOn.value = initial?.publishedOn ?? '';
+  title.value = initial?.title ?? '';
+  quote.value = initial?.quote ?? '';
   if (required) publisher.required = true;
   const element = h(
     'fieldset',
@@ -244,20 +261,24 @@ export function sourceFields(path: string, legend: string, required: boolean): S
 }
 
 /** Several sources, one fieldset each, with a button for one more. */
-export function sourceList(path: string): {
+export function sourceList(
+  path: string,
+  initial: readonly Source[] = [],
+): {
   element: HTMLElement;
   read: () => { sources: Source[]; errors: FieldError[] };
 } {
   const items: SourceFields[] = [];
   const list = h('div', { class: 'sources-list' });
-  const addSource = (focus: boolean): void => {
+  const addSource = (focus: boolean, source?: Source): void => {
     const i = items.length;
-    const fields = sourceFields(`${path}.${i}`, i === 0 ? 'Source' : `Source ${i + 1}`, i === 0);
+    const fields = sourceFields(`${path}.${i}`, i === 0 ? 'Source' : `Source ${i + 1}`, i === 0, source);
     items.push(fields);
     list.append(fields.element);
     if (focus) fields.element.querySelector('input')?.focus();
   };
-  addSource(false);
+  if (initial.length === 0) addSource(false);
+  for (const source of initial) addSource(false, source);
   const more = h('button', { type: 'button', class: 'secondary' }, 'Add another source');
   more.addEventListener('click', () => {
     addSource(true);

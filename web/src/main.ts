@@ -21,6 +21,7 @@ import { combobox } from './combobox.js';
 import { byId, h } from './dom.js';
 import { checkDate } from './fields.js';
 import { clearProblem, notSent, showProblem } from './problems.js';
+import { draftsPanel } from './drafts-panel.js';
 import { recordForm } from './record.js';
 import { type Action, ACTIONS, renderChange, renderCompact, renderEntry } from './render.js';
 import { showTimelineJs } from './timelinejs.js';
@@ -393,8 +394,15 @@ for (const list of [timeline, compact]) {
   });
 }
 
-recordForm(byId('record'), {
+const incidentForm = recordForm(byId('record'), {
   authHeaders,
+  recorded: () => {
+    if (state.subject !== null) void render();
+  },
+});
+draftsPanel(document.querySelector('main') ?? document.body, {
+  authHeaders,
+  form: incidentForm,
   recorded: () => {
     if (state.subject !== null) void render();
   },

@@ -8,6 +8,7 @@ import {
   KIND_TABLE,
   KINDS,
   postJson,
+  type Source,
   type Warning,
   words,
 } from './api.js';
@@ -21,9 +22,37 @@ import {
   field,
   mentionList,
   type MentionList,
+  type MentionRow,
   sourceList,
 } from './fields.js';
 import { clearProblem, notSent, showProblem, showWarnings } from './problems.js';
+
+/** An incident as the form shows it: a draft to finish, or nothing (a new incident). */
+export interface IncidentBody {
+  readonly kind: IncidentKind;
+  readonly occurred: { readonly on: string; readonly until?: string };
+  readonly title: string;
+  readonly summary?: string;
+  readonly actors: readonly { readonly id?: string; readonly name?: string; readonly role: string }[];
+  readonly locations: readonly { readonly id?: string; readonly name?: string; readonly role: string }[];
+  readonly details?: Record<string, unknown>;
+  readonly sources: readonly Source[];
+}
+
+export interface RecordForm {
+  /** Shows `body` in the form for the editor to finish; `recorded` is told when it is recorded. */
+  readonly fill: (body: IncidentBody, recorded?: (id: string) => void) => void;
+}
+
+/** A mention as the form's rows take it: a registry id, or a name to register on recording. */
+const rowsOf = (list: IncidentBody['actors']): MentionRow[] =>
+  list.flatMap((m): MentionRow[] =>
+    m.id !== undefined
+      ? [{ id: m.id, ...(m.name === undefined ? {} : { name: m.name }), role: m.role }]
+      : m.name !== undefined
+        ? [{ name: m.name, role: m.role }]
+        : [],
+  );
 
 export function recordForm(
   container: HTMLElement,
@@ -31,7 +60,7 @@ export function recordForm(
     readonly authHeaders: () => Record<string, string>;
     readonly recorded: (id: string, warnings?: readonly Warning[]) => void;
   },
-): void {
+): RecordForm {
   const summary = h('div', { class: 'problem', role: 'alert', tabindex: '-1', hidden: true });
   const result = h('div', { role: 'status', 'aria-live': 'polite', class: 'result' });
   const kind = h(
@@ -44,7 +73,8 @@ export function recordForm(
   const title = h('input', { type: 'text', id: 'r-title', required: true });
   const summaryText = h('textarea', { id: 'r-summary', rows: '2' });
   const kindSlot = h('div', { class: 'kind-fields' });
-  const sources = sourceList('sources');
+  let sources = sourceList('sources');
+  let whenRecorded: ((id: string) => void) | undefined;
   const form = h(
     'form',
     { id: 'record-form', novalidate: true, 'aria-labelledby': 'record-heading' },
@@ -67,10 +97,16 @@ export function recordForm(
   container.replaceChildren(form);
 
   let parts: { actors: MentionList; locations: MentionList; details: DetailsEditor } | undefined;
-  const showKind = (): void => {
+  const showKind = (initial?: IncidentBody): void => {
     const k = kind.value as IncidentKind;
     // People already named stay when the kind changes; only the roles offered and the details follow it.
-    if (parts === undefined) {
+    if (initial !== undefined) {
+      parts = {
+        actors: mentionList('actors', k, rowsOf(initial.actors)),
+        locations: mentionList('locations', k, rowsOf(initial.locations)),
+        details: detailsEditor(k, initial.details ?? {}),
+      };
+    } else if (parts === undefined) {
       parts = {
         actors: mentionList('actors', k),
         locations: mentionList('locations', k),
@@ -95,7 +131,9 @@ export function recordForm(
       parts.details.element,
     );
   };
-  kind.addEventListener('change', showKind);
+  kind.addEventListener('change', () => {
+    showKind();
+  });
   showKind();
 
   form.addEventListener('submit', (event) => {
@@ -142,10 +180,31 @@ export function recordForm(
           ),
         );
         showWarnings(form, result, recorded.body.warnings);
+        whenRecorded?.(recorded.body.id);
+        whenRecorded = undefined;
         ctx.recorded(recorded.body.id, recorded.body.warnings);
       } catch (error) {
         showProblem(form, summary, error);
       }
     })();
   });
+
+  return {
+    fill: (body, recorded) => {
+      clearProblem(form, summary);
+      result.replaceChildren();
+      kind.value = body.kind;
+      on.value = body.occurred.on;
+      until.value = body.occurred.until ?? '';
+      title.value = body.title;
+      summaryText.value = body.summary ?? '';
+      const next = sourceList('sources', body.sources);
+      sources.element.replaceWith(next.element);
+      sources = next;
+      showKind(body);
+      whenRecorded = recorded;
+      form.scrollIntoView({ block: 'start' });
+      title.focus();
+    },
+  };
 }
