@@ -33,6 +33,11 @@ export const DEADLINE = {
 export const TEST_TIMEOUT = {
   /** One application in this process. */
   inProcess: ms(30_000),
+  /**
+   * A property run against the app in this process (hostile input: 1,000 requests, 10–20 s alone,
+   * several times that while the other test files load both cores).
+   */
+  propertyRun: ms(180_000),
   /** One built server as a child process, started and stopped. */
   oneServer: ms(60_000),
   /** Two or three child servers, one after the other or side by side. */
