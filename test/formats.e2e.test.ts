@@ -209,6 +209,31 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     });
   });
 
+  it('csv: formulas behind blanks, line breaks and full-width signs are defused too, in every column', async () => {
+    const recorded = await postJson(`${url}/v1/incidents`, {
+      kind: 'statement',
+      occurred: { on: '2023-11-11' },
+      title: ' =1+1 leading space',
+      summary: '\n=1+1',
+      actors: [{ name: '＝Full-width speaker', role: 'speaker' }],
+      locations: [{ name: '\u3000＋Ideographic place', role: 'site' }],
+      details: { quote: '－2+3' },
+      sources: [{ publisher: '\u00a0@Wire', title: 'Formula desk' }],
+    });
+    expect(recorded.status).toBe(201);
+    const res = await fetchText(`${url}/v1/incidents?q=leading&format=csv`);
+    const [row] = parse<Record<string, string>>(res.text, { columns: true, bom: true });
+    expect(row).toMatchObject({
+      title: "' =1+1 leading space",
+      summary: "'\n=1+1",
+      actorNames: "'＝Full-width speaker (speaker)",
+      // The registry trims names; what is left still starts with a formula sign.
+      locationNames: "'＋Ideographic place (site)",
+      sources: "'\u00a0@Wire, Formula desk",
+      detailsText: 'Quote: －2+3',
+    });
+  });
+
   it('the Accept header picks the format when format= is absent; format= wins over it', async () => {
     expect((await fetchText(`${url}/v1/actors/zhai-jun/timeline`, { accept: 'text/csv' })).type).toMatch(
       /^text\/csv/,
@@ -443,6 +468,10 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     );
     expect((await fetchText(`${url}/v1/actors`, { accept: 'application/x-ndjson' })).disposition).toBe(
       'attachment; filename="actors.ndjson"',
+    );
+    // The file is named after the subject as the registry knows it, however the URL spelled it.
+    expect((await fetchText(`${url}/v1/actors/ZHAI-JUN/timeline?format=ics`)).disposition).toBe(
+      'attachment; filename="zhai-jun-timeline.ics"',
     );
   });
 
