@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { describeUnless } from '../support/skip.js';
 
 /**
  * The TimelineJS export as a news site embeds it: Knight Lab's timeline.js (the copy Dateline
@@ -28,8 +29,8 @@ const missing = !existsSync(CHROMIUM)
   : !existsSync(join(TIMELINEJS, 'js', 'timeline.js'))
     ? 'TimelineJS is not installed (npm ci)'
     : null;
-if (missing !== null) process.stderr.write(`TimelineJS export render test skipped: ${missing}\n`);
-const describeInBrowser = missing === null ? describe : describe.skip;
+// Skipped with the reason in the title: the skip reporter prints it at the end of the run.
+const describeInBrowser = describeUnless(missing);
 
 /** Each payload reports to `window.__xss` if it ever runs. */
 const run = (n: number): string => `window.__xss.push(${n})`;
