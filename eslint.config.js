@@ -22,6 +22,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
+  // Plain JavaScript (the jest skip reporter) has no type information to lint with.
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'eval/**/*.ts'],
     rules: {

@@ -15,5 +15,9 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Tests that start child servers set their own limits from test/support/deadlines.ts.
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
+  // Every skip and its reason, printed at the end of every run (and so in the CI log).
+  reporters: ['default', '<rootDir>/test/support/skip-reporter.js'],
 };

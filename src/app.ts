@@ -5,6 +5,7 @@ import { LogController } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { AppModule } from './app.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { clientErrorHandler } from './common/client-errors.js';
 import { DomainValidationError } from './common/errors.js';
 import { registerInputGuards } from './common/input-guards.js';
 import { createValidationPipe } from './common/validation.js';
@@ -60,6 +61,19 @@ export async function createApp(
     requestIdHeader: false,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: 2 * config.requestTimeoutMs,
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
+    // Given to Node's server at creation: its timeouts checked every 30 s (the default), and its
+    // 60 s header timeout above a shorter request timeout, leave a slow client without its 408
+    // until the idle connection is dropped without a word.
+    ...(config.requestTimeoutMs > 0
+      ? {
+          http: {
+            requestTimeout: config.requestTimeoutMs,
+            headersTimeout: config.requestTimeoutMs,
+            connectionsCheckingInterval: Math.min(1000, Math.ceil(config.requestTimeoutMs / 2)),
+          },
+        }
+      : {}),
     // Routes with a compiled query schema (the timelines) refuse unknown parameters instead of
     // dropping them, and know the API's date formats.
     ajv: {

@@ -209,6 +209,31 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     });
   });
 
+  it('csv: formulas behind blanks, line breaks and full-width signs are defused too, in every column', async () => {
+    const recorded = await postJson(`${url}/v1/incidents`, {
+      kind: 'statement',
+      occurred: { on: '2023-11-11' },
+      title: ' =1+1 leading space',
+      summary: '\n=1+1',
+      actors: [{ name: '＝Full-width speaker', role: 'speaker' }],
+      locations: [{ name: '\u3000＋Ideographic place', role: 'site' }],
+      details: { quote: '－2+3' },
+      sources: [{ publisher: '\u00a0@Wire', title: 'Formula desk' }],
+    });
+    expect(recorded.status).toBe(201);
+    const res = await fetchText(`${url}/v1/incidents?q=leading&format=csv`);
+    const [row] = parse<Record<string, string>>(res.text, { columns: true, bom: true });
+    expect(row).toMatchObject({
+      title: "' =1+1 leading space",
+      summary: "'\n=1+1",
+      actorNames: "'＝Full-width speaker (speaker)",
+      // The registry trims names; what is left still starts with a formula sign.
+      locationNames: "'＋Ideographic place (site)",
+      sources: "'\u00a0@Wire, Formula desk",
+      detailsText: 'Quote: －2+3',
+    });
+  });
+
   it('the Accept header picks the format when format= is absent; format= wins over it', async () => {
     expect((await fetchText(`${url}/v1/actors/zhai-jun/timeline`, { accept: 'text/csv' })).type).toMatch(
       /^text\/csv/,
@@ -444,6 +469,10 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
     expect((await fetchText(`${url}/v1/actors`, { accept: 'application/x-ndjson' })).disposition).toBe(
       'attachment; filename="actors.ndjson"',
     );
+    // The file is named after the subject as the registry knows it, however the URL spelled it.
+    expect((await fetchText(`${url}/v1/actors/ZHAI-JUN/timeline?format=ics`)).disposition).toBe(
+      'attachment; filename="zhai-jun-timeline.ics"',
+    );
   });
 
   describe('a convoy disputed and corrected, an evacuation and a retracted report at one crossing', () => {
@@ -596,17 +625,44 @@ describe('timelines and search in the formats newsrooms use (end to end, demo da
       );
     });
 
-    it('ics: the description carries the figures and the disputes', async () => {
+    it('ics: the description carries the figures, who and the disputes', async () => {
       const res = await fetchText(`${url}/v1/locations/kerem-shalom/timeline?format=ics`);
       const events = new ICAL.Component(ICAL.parse(res.text))
         .getAllSubcomponents('vevent')
         .map((v) => new ICAL.Event(v));
       const convoy = events.find((e) => e.uid === `${convoyId}@dateline`)!;
       expect(convoy.description).toContain('Trucks: 14');
+      expect(convoy.description).toContain('Who: UN relief officials (provider)');
       expect(convoy.description).toContain(
         'Disputed, Trucks: recorded 14; UN OCHA (2023-10-23) says 17; WFP says 15 (two convoys counted as one)',
       );
     });
+  });
+
+  it('an export of the record at another time says which, in the TimelineJS title and the calendar description', async () => {
+    const base = `${url}/v1/actors/zhai-jun/timeline`;
+    const title = async (query: string): Promise<string> =>
+      (await getJson(`${base}?format=timelinejs${query}`)).body.title.text.text;
+    // ical.js does not know X-WR-CALDESC and hands its raw text; calendar clients read it as TEXT.
+    const calendarDescription = async (query: string): Promise<string | null> => {
+      const raw = new ICAL.Component(
+        ICAL.parse((await fetchText(`${base}?format=ics${query}`)).text),
+      ).getFirstPropertyValue('x-wr-caldesc');
+      return raw === null ? null : ICAL.design.defaultSet.value['text']!.fromICAL!(String(raw));
+    };
+    expect(await title('')).toBe('Timeline from Dateline');
+    expect(await calendarDescription('')).toBeNull();
+    expect(await title('&reportedBy=2023-11-06')).toBe(
+      'Timeline from Dateline, as the sources had published it by 2023-11-06',
+    );
+    expect(await calendarDescription('&reportedBy=2023-11-06')).toBe(
+      'Timeline from Dateline, as the sources had published it by 2023-11-06',
+    );
+    const asOf = '2099-01-01T00:00:00.000Z';
+    expect(await title(`&asOf=${asOf}`)).toBe(`Timeline from Dateline, as Dateline knew it at ${asOf}`);
+    expect(await calendarDescription(`&asOf=${asOf}`)).toBe(
+      `Timeline from Dateline, as Dateline knew it at ${asOf}`,
+    );
   });
 
   it('geojson: a five-city tour is five features, one per city, each with the tour', async () => {

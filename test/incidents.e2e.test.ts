@@ -1,6 +1,13 @@
 import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { convoy, talks } from './support/fixtures.js';
 
+/** A valid incident with `key` spliced in right after `anchor` (JSON.stringify would never write it). */
+function withKey(anchor: string, key: string): string {
+  const valid = JSON.stringify(convoy());
+  if (!valid.includes(anchor)) throw new Error(`no ${anchor} in the valid body`);
+  return valid.replace(anchor, `${anchor}${key},`);
+}
+
 async function logLength(url: string): Promise<number> {
   const response = await fetch(`${url}/v1/events?limit=10000`);
   const text = await response.text();
@@ -74,6 +81,8 @@ describe('incidents and timelines over HTTP', () => {
     });
 
     it('resolves a mention by id, and rejects an unknown id', async () => {
+      // A mention by name registers the crossing (or finds it), so the mention by id has one to resolve to.
+      expect((await postJson(`${url}/v1/incidents`, convoy())).status).toBe(201);
       const ok = await postJson(
         `${url}/v1/incidents`,
         convoy({ locations: [{ id: 'rafah-crossing', role: 'crossing' }] }),
@@ -160,8 +169,14 @@ describe('incidents and timelines over HTTP', () => {
         400,
         'actors',
       ],
-      ['a __proto__ key', '{"__proto__": {"admin": true}, "kind": "talks"}', 400, ''],
-      ['a constructor.prototype key', '{"constructor": {"prototype": {"x": 1}}}', 400, ''],
+      ['a __proto__ key in a valid body', withKey('{', '"__proto__":{"polluted":true}'), 400, ''],
+      [
+        'a constructor.prototype key in a valid body',
+        withKey('{', '"constructor":{"prototype":{"polluted":true}}'),
+        400,
+        '',
+      ],
+      ['a __proto__ key in valid details', withKey('"details":{', '"__proto__":{"polluted":true}'), 400, ''],
     ];
 
     it.each(cases)('%s', async (_name, body, status, field) => {
@@ -172,6 +187,41 @@ describe('incidents and timelines over HTTP', () => {
       expect(res.body).toMatchObject({ status, title: expect.any(String) });
       if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       expect(await logLength(url)).toBe(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('prototype keys in valid bodies of every write route: 400, nothing written, nothing polluted', async () => {
+      const recorded = await postJson(`${url}/v1/incidents`, convoy({ title: 'To correct' }));
+      expect(recorded.status).toBe(201);
+      const before = await logLength(url);
+      const valid = JSON.stringify(convoy());
+      const correction = JSON.stringify({ changes: { details: { trucks: 15 } }, reason: 'recount' });
+      const poisons = ['"__proto__":{"polluted":true}', '"constructor":{"prototype":{"polluted":true}}'];
+      for (const poison of poisons) {
+        const topLevel = withKey('{', poison);
+        const inDetails = withKey('"details":{', poison);
+        const attempts: [string, string, string, Record<string, string>][] = [
+          ['/v1/incidents', topLevel, 'application/json', {}],
+          ['/v1/incidents', inDetails, 'application/json', {}],
+          ['/v1/incidents:batch', `[${valid},${inDetails}]`, 'application/json', {}],
+          ['/v1/incidents:batch', `${valid}\n${topLevel}`, 'application/x-ndjson', {}],
+          [
+            `/v1/incidents/${recorded.body.id}/corrections`,
+            correction.replace('"details":{', `"details":{${poison},`),
+            'application/json',
+            { 'if-match': '"0"' },
+          ],
+          ['/v1/actors', `{${poison},"name":"Proto Actor","kind":"person"}`, 'application/json', {}],
+        ];
+        for (const [path, body, type, headers] of attempts) {
+          const res = await postJson(`${url}${path}`, body, { 'content-type': type, ...headers });
+          expect([path, poison, res.status]).toEqual([path, poison, 400]);
+          expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        }
+      }
+      expect(await logLength(url)).toBe(before);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
     });
 
     it('an oversized body gets 413', async () => {
@@ -319,7 +369,23 @@ describe('incidents and timelines over HTTP', () => {
       const byRole = await getJson(`${url}/v1/actors/pager/timeline?role=host`);
       expect(titles(byRole.body)).toEqual(['May talks (month precision)']);
       const desc = await getJson(`${url}/v1/actors/pager/timeline?order=desc&kind=talks,aid_delivery`);
-      expect(titles(desc.body)[0]).toBe('June talks');
+      const asc = await getJson(`${url}/v1/actors/pager/timeline?order=asc&kind=talks,aid_delivery`);
+      expect(titles(asc.body).length).toBeGreaterThanOrEqual(5);
+      // The whole list reversed, not only its newest entry first.
+      expect(titles(desc.body)).toEqual([...titles(asc.body)].reverse());
+      expect(titles(desc.body).slice(0, 5)).toEqual([
+        'June talks',
+        'Pager donates',
+        'May talks (month precision)',
+        'Span into May',
+        'Sometime in 2021',
+      ]);
+      // And page by page: the second page of the newest-first list continues where the first stopped.
+      const firstDesc = await getJson(`${url}/v1/actors/pager/timeline?order=desc&limit=2`);
+      const secondDesc = await getJson(
+        `${url}/v1/actors/pager/timeline?order=desc&limit=2&cursor=${firstDesc.body.nextCursor}`,
+      );
+      expect([...titles(firstDesc.body), ...titles(secondDesc.body)]).toEqual(titles(desc.body).slice(0, 4));
     });
 
     it('pages with an opaque cursor that stays stable while incidents arrive', async () => {
@@ -327,15 +393,25 @@ describe('incidents and timelines over HTTP', () => {
       expect(titles(first.body)).toEqual(['Sometime in 2021', 'Span into May']);
       expect(typeof first.body.nextCursor).toBe('string');
       // An incident recorded before the cursor's place must not shift the next page.
-      await postJson(
+      const earlier = await postJson(
         `${url}/v1/incidents`,
         talks('2021-01-01', {
+          title: 'New Year talks, recorded while paging',
           actors: [
             { name: 'Pager', role: 'host' },
-            { name: 'Other', role: 'host' },
+            { name: 'Other', role: 'participant' },
           ],
         }),
       );
+      expect(earlier.status).toBe(201);
+      // The append happened and lands before the cursor's place (same first day as the year-precise
+      // entry, recorded later): a fresh first page shows it there.
+      const fresh = await getJson(`${url}/v1/actors/pager/timeline?limit=3`);
+      expect(titles(fresh.body)).toEqual([
+        'Sometime in 2021',
+        'New Year talks, recorded while paging',
+        'Span into May',
+      ]);
       const second = await getJson(`${url}/v1/actors/pager/timeline?limit=2&cursor=${first.body.nextCursor}`);
       expect(titles(second.body)).toEqual(['May talks (month precision)', 'Pager donates']);
       const third = await getJson(`${url}/v1/actors/pager/timeline?limit=2&cursor=${second.body.nextCursor}`);
@@ -381,6 +457,8 @@ describe('incidents and timelines over HTTP', () => {
 
   describe('GET /v1/events', () => {
     it('streams the raw log as NDJSON from a position', async () => {
+      // At least three events (the provisional actor, two locations and the report), whatever ran before.
+      expect((await postJson(`${url}/v1/incidents`, convoy({ title: 'Logged' }))).status).toBe(201);
       const response = await fetch(`${url}/v1/events?after=0&limit=3`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);

@@ -145,6 +145,18 @@ describe('names in the log', () => {
     );
   });
 
+  it('write routes take any name an entry answers to, and answer with its id', async () => {
+    const alias = await postJson(`${url}/v1/actors/chief-envoy/aliases`, { alias: 'Special envoy Zhai' });
+    expect(alias.status).toBe(201);
+    expect(alias.body.id).toBe('zhai-jun');
+    expect(await speakerOf({ name: 'special envoy zhai' })).toBe('zhai-jun');
+    const affiliated = await postJson(`${url}/v1/actors/chief-envoy/affiliations`, { with: 'China' });
+    expect(affiliated.status).toBe(201);
+    expect(affiliated.body.id).toBe('zhai-jun');
+    expect((await getJson(`${url}/v1/actors/zhai-jun`)).body.affiliatedWith).toEqual(['china']);
+    expect((await postJson(`${url}/v1/actors/nobody-at-all/aliases`, { alias: 'Nobody' })).status).toBe(404);
+  });
+
   it('two racing claims of one alias: exactly one wins, every time', async () => {
     for (let pair = 0; pair < 8; pair++) {
       const a = `racer-a-${pair}`;

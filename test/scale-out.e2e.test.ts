@@ -2,63 +2,50 @@ import { join } from 'node:path';
 import { EVENT_STORE, type EventStore } from '../src/event-store/event-store.js';
 import { getJson, postJson, startApp, tempDir } from './support/app.js';
 import { convoy } from './support/fixtures.js';
-import { startServer } from './support/process.js';
-
-async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { DEADLINE, TEST_TIMEOUT } from './support/deadlines.js';
+import { startServers } from './support/process.js';
+import { eventually } from './support/wait.js';
 
 describe('several instances on one log', () => {
-  it('two processes on one SQLite event store, each with its own read store, both serve every incident', async () => {
-    const temp = tempDir();
-    const log = `sqlite:${join(temp.dir, 'shared-events.db')}`;
-    const a = await startServer({
-      DATELINE_EVENT_STORE: log,
-      DATELINE_READ_STORE: join(temp.dir, 'read-a.db'),
-    });
-    const b = await startServer({
-      DATELINE_EVENT_STORE: log,
-      DATELINE_READ_STORE: join(temp.dir, 'read-b.db'),
-    });
-    try {
-      for (const [writer, reader] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const res = await postJson(
-          `${writer.url}/v1/incidents`,
-          convoy({ title: `Written on ${writer.url}` }),
-        );
-        expect(res.status).toBe(201);
-        const written = Date.now();
-        // B learns of A's write by its subscription to the shared log, not by a restart.
-        await eventually(
-          async () =>
-            (await getJson(`${reader.url}/v1/incidents/${res.body.id}`)).status === 200 ? true : undefined,
-          1000,
-          'the other instance to serve the incident',
-        );
-        expect(Date.now() - written).toBeLessThan(1000);
-        const timeline = await getJson(`${reader.url}/v1/locations/rafah-crossing/timeline`);
-        expect(timeline.body.entries.map((e: { incidentId: string }) => e.incidentId)).toContain(res.body.id);
+  it(
+    'two processes on one SQLite event store, each with its own read store, both serve every incident',
+    async () => {
+      const temp = tempDir();
+      const log = `sqlite:${join(temp.dir, 'shared-events.db')}`;
+      const [a, b] = await startServers([
+        { DATELINE_EVENT_STORE: log, DATELINE_READ_STORE: join(temp.dir, 'read-a.db') },
+        { DATELINE_EVENT_STORE: log, DATELINE_READ_STORE: join(temp.dir, 'read-b.db') },
+      ]);
+      try {
+        for (const [writer, reader] of [
+          [a, b],
+          [b, a],
+        ] as const) {
+          const res = await postJson(
+            `${writer.url}/v1/incidents`,
+            convoy({ title: `Written on ${writer.url}` }),
+          );
+          expect(res.status).toBe(201);
+          // B learns of A's write by its subscription to the shared log, not by a restart. How fast is
+          // for the benchmark to measure; here the limit only bounds a wait on a loaded machine.
+          await eventually(
+            async () =>
+              (await getJson(`${reader.url}/v1/incidents/${res.body.id}`)).status === 200 ? true : undefined,
+            'the other instance to serve the incident',
+            DEADLINE.replica,
+          );
+          const timeline = await getJson(`${reader.url}/v1/locations/rafah-crossing/timeline`);
+          expect(timeline.body.entries.map((e: { incidentId: string }) => e.incidentId)).toContain(
+            res.body.id,
+          );
+        }
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+        temp.remove();
       }
-    } finally {
-      a.child.kill('SIGTERM');
-      b.child.kill('SIGTERM');
-      await Promise.all([a.exited(), b.exited()]);
-      temp.remove();
-    }
-  });
+    },
+    TEST_TIMEOUT.severalServers,
+  );
 });
 
 describe('when the event store is unreachable', () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { AUTH, getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { webRoot } from '../src/web.js';
 import { convoy, talks } from './support/fixtures.js';
+import { TEST_TIMEOUT } from './support/deadlines.js';
 import { startServer } from './support/process.js';
+import { itUnless } from './support/skip.js';
 
 const READER = 'reader-key-0123456789';
 const EDITOR = 'editor-key-0123456789';
@@ -30,6 +32,7 @@ describe('keys and roles', () => {
       // The admin key is configured by its digest only: the plain key need not sit in the environment.
       DATELINE_API_KEYS: `reader:${READER}, editor:${EDITOR},admin:sha256:${sha(ADMIN)}`,
       DATELINE_PUBLIC_READS: 'false',
+      DATELINE_CORS_ORIGINS: 'https://desk.example.org',
     });
   });
   afterAll(async () => {
@@ -79,16 +82,39 @@ describe('keys and roles', () => {
 
   it('keeps health, metrics and CORS preflights open', async () => {
     expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
     expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+    // A browser's preflight carries no key: it is answered, for a write route and an admin route alike.
+    for (const [path, method] of [
+      ['/v1/incidents', 'POST'],
+      ['/v1/admin/projections', 'GET'],
+      ['/v1/actors/zhai-jun/timeline', 'GET'],
+    ]) {
+      const preflight = await fetch(`${app.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://desk.example.org',
+          'access-control-request-method': method!,
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+      expect([path, preflight.status]).toEqual([path, 204]);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://desk.example.org');
+      expect(preflight.headers.get('access-control-allow-methods')).toContain(method);
+      expect(preflight.headers.get('www-authenticate')).toBeNull();
+    }
   });
 
-  it('keeps the newsroom page open while its API calls need a key', async () => {
-    // The page is served when `npm run build` built it (npm test does, before jest).
-    if (webRoot() !== undefined) {
+  itUnless(webRoot() === undefined ? 'the page is not built (npm run build:web)' : null)(
+    'serves the newsroom page without a key',
+    async () => {
       const page = await fetch(`${app.url}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    }
+    },
+  );
+
+  it('the page’s API calls need a key; unknown paths are 404', async () => {
     expect((await fetch(`${app.url}/v1/actors/zhai-jun/timeline`)).status).toBe(401);
     expect((await fetch(`${app.url}/nothing-here`)).status).toBe(404);
   });
@@ -244,57 +270,80 @@ describe('rate limiting', () => {
     expect(await limited.json()).toMatchObject({ status: 429 });
     // Another key has its own budget; the address of anonymous readers has another.
     expect((await fetch(`${app.url}/v1/events`, { headers: bearer(READER) })).status).toBe(200);
-    expect((await fetch(`${app.url}/v1/events`)).status).toBe(200);
-    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+  });
+
+  it('anonymous callers share their address’s budget: 429 once it is spent, health and metrics still answer', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${app.url}/v1/events?limit=1`)).status);
+    // Three allowed (at most: an earlier test may have spent one), then refused.
+    expect(statuses[3]).toBe(429);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.slice(statuses.indexOf(429))).toEqual(
+      statuses.slice(statuses.indexOf(429)).map(() => 429),
+    );
+    const limited = await fetch(`${app.url}/v1/actors/anyone/timeline`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.headers.get('content-type')).toMatch(PROBLEM);
+    // With the budget spent, probes are never throttled, however many.
+    for (let i = 0; i < 5; i++) {
+      expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+      expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+    }
+    // A keyed caller is unaffected by the spent anonymous budget.
+    expect((await fetch(`${app.url}/v1/events?limit=1`, { headers: bearer(READER) })).status).toBe(200);
   });
 });
 
 describe('the first start without keys', () => {
-  it('generates an admin key, prints it once, keeps only its digest and accepts it', async () => {
-    const temp = tempDir();
-    const env = {
-      DATELINE_API_KEYS: '',
-      DATELINE_EVENT_STORE: `sqlite:${join(temp.dir, 'dateline.db')}`,
-      DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
-    };
-    const first = await startServer(env);
-    const key = /DATELINE_ADMIN_KEY=(\S+)/.exec(first.output())?.[1];
-    expect(key).toBeDefined();
-    const file = join(temp.dir, 'admin-key.sha256');
-    expect(existsSync(file)).toBe(true);
-    expect(readFileSync(file, 'utf8')).toBe(`admin:sha256:${sha(key!)}\n`);
+  it(
+    'generates an admin key, prints it once, keeps only its digest and accepts it',
+    async () => {
+      const temp = tempDir();
+      const env = {
+        DATELINE_API_KEYS: '',
+        DATELINE_EVENT_STORE: `sqlite:${join(temp.dir, 'dateline.db')}`,
+        DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
+      };
+      const first = await startServer(env);
+      const key = /DATELINE_ADMIN_KEY=(\S+)/.exec(first.output())?.[1];
+      expect(key).toBeDefined();
+      const file = join(temp.dir, 'admin-key.sha256');
+      expect(existsSync(file)).toBe(true);
+      expect(readFileSync(file, 'utf8')).toBe(`admin:sha256:${sha(key!)}\n`);
 
-    const res = await postJson(`${first.url}/v1/incidents`, convoy(), {
-      ...bearer(key!),
-      'x-request-id': 'first-start-1',
-    });
-    expect(res.status).toBe(201);
-    expect((await postJson(`${first.url}/v1/incidents`, convoy(), { authorization: '' })).status).toBe(401);
-    const event = JSON.parse(await fetch(`${first.url}/v1/events?limit=1`).then((r) => r.text()));
-    expect(event.metadata.recordedBy).toBe(`admin-${sha(key!).slice(0, 8)}`);
-    first.child.kill('SIGTERM');
-    await first.exited();
+      const res = await postJson(`${first.url}/v1/incidents`, convoy(), {
+        ...bearer(key!),
+        'x-request-id': 'first-start-1',
+      });
+      expect(res.status).toBe(201);
+      expect((await postJson(`${first.url}/v1/incidents`, convoy(), { authorization: '' })).status).toBe(401);
+      const event = JSON.parse(await fetch(`${first.url}/v1/events?limit=1`).then((r) => r.text()));
+      expect(event.metadata.recordedBy).toBe(`admin-${sha(key!).slice(0, 8)}`);
+      await first.stop();
 
-    // Structured logs: JSON lines with the request id, and the key nowhere but in the one notice.
-    const output = first.output();
-    expect(output.split(key!)).toHaveLength(2);
-    const lines = output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l));
-    expect(lines.find((l) => l.reqId === 'first-start-1' && l.status === 201)).toMatchObject({
-      msg: 'request completed',
-      route: '/v1/incidents',
-    });
+      // Structured logs: JSON lines with the request id, and the key nowhere but in the one notice.
+      const output = first.output();
+      expect(output.split(key!)).toHaveLength(2);
+      const lines = output
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      expect(lines.find((l) => l.reqId === 'first-start-1' && l.status === 201)).toMatchObject({
+        msg: 'request completed',
+        route: '/v1/incidents',
+      });
 
-    const second = await startServer(env);
-    expect(second.output()).not.toContain('DATELINE_ADMIN_KEY');
-    expect((await postJson(`${second.url}/v1/incidents`, convoy(), bearer(key!))).status).toBe(201);
-    second.child.kill('SIGTERM');
-    await second.exited();
-    expect(second.output()).not.toContain(key!);
-    temp.remove();
-  });
+      const second = await startServer(env);
+      expect(second.output()).not.toContain('DATELINE_ADMIN_KEY');
+      expect((await postJson(`${second.url}/v1/incidents`, convoy(), bearer(key!))).status).toBe(201);
+      await second.stop();
+      expect(second.output()).not.toContain(key!);
+      temp.remove();
+    },
+    TEST_TIMEOUT.severalServers,
+  );
 
   it('refuses a malformed DATELINE_API_KEYS without echoing it', async () => {
     const start = startServer({ DATELINE_API_KEYS: 'writer:some-secret-value-123456' });

@@ -2,6 +2,7 @@ import { parsePartialDate } from '../common/partial-date.js';
 import { type DetailLine, describeDetails } from '../incidents/details.text.js';
 import { type IncidentKind, kindSpec, type Source, words } from '../incidents/incident.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import type { EntryPage } from './render.js';
 import { valueAt } from '../timelines/timeline-entry.evolve.js';
 
 /**
@@ -13,6 +14,18 @@ import { valueAt } from '../timelines/timeline-entry.evolve.js';
 /** `UN OCHA, Convoy enters Gaza, 2023-10-22`. */
 export const sourceLine = (s: Source): string =>
   [s.publisher, s.title, s.publishedOn].filter((part) => part !== undefined && part !== '').join(', ');
+
+/**
+ * Which record a page shows when it is not today's, so a file kept or published says so:
+ * `as Dateline knew it at 2023-11-07T00:00:00.000Z`, `as the sources had published it by 2023-11-06`.
+ */
+export function knownWhenText(page: Pick<EntryPage, 'asOf' | 'reportedBy'>): string | null {
+  const parts = [
+    ...(page.asOf ? [`as Dateline knew it at ${page.asOf}`] : []),
+    ...(page.reportedBy ? [`as the sources had published it by ${page.reportedBy}`] : []),
+  ];
+  return parts.length === 0 ? null : parts.join(', ');
+}
 
 /** The first and last day an entry covers (a month-precise date covers the month). */
 export function span(entry: Pick<TimelineEntry, 'occurred'>): { firstDay: string; lastDay: string } {

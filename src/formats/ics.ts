@@ -1,5 +1,13 @@
 import ical, { escape as icalEscape, ICalCalendarMethod } from 'ical-generator';
-import { detailLines, disputeSentence, disputeTexts, sourceLine, span } from './entry-text.js';
+import {
+  detailLines,
+  disputeSentence,
+  disputeTexts,
+  knownWhenText,
+  namesWithRoles,
+  sourceLine,
+  span,
+} from './entry-text.js';
 import type { EntryPage } from './render.js';
 
 /**
@@ -15,10 +23,12 @@ const utcDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
 
 /** iCalendar: all-day events spanning the days a report covers (a month-precise date spans the month). */
 export function entriesIcs(page: EntryPage): string {
+  const when = knownWhenText(page);
   const calendar = ical({
     name: calendarText(page.subject ? `${page.subject.name} — Dateline` : 'Dateline'),
     prodId: { company: 'Dateline', product: 'timeline', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
+    ...(when === null ? {} : { description: calendarText(`Timeline from Dateline, ${when}`) }),
   });
   for (const e of page.entries) {
     const { firstDay, lastDay } = span(e);
@@ -35,6 +45,7 @@ export function entriesIcs(page: EntryPage): string {
       description: [
         e.summary ?? '',
         ...detailLines(e).map((line) => `${line.label}: ${line.text}`),
+        ...(e.actors.length === 0 ? [] : [`Who: ${namesWithRoles(e.actors)}`]),
         ...disputeTexts(e).map((d) => `Disputed, ${d.label}: ${disputeSentence(d)}`),
         ...(e.retraction === null ? [] : [`Retracted: ${e.retraction.reason}`]),
         `Date as reported: ${e.occurred.on}${e.occurred.until === null ? '' : ` to ${e.occurred.until}`} (${e.occurred.precision} precision)`,

@@ -17,6 +17,10 @@ export interface EntryPage {
   readonly subject?: { readonly id: string; readonly name: string; readonly kind: string | null };
   readonly entries: readonly PageEntry[];
   readonly nextCursor: string | null;
+  /** The page as Dateline knew it at this instant, when asked (`asOf`). */
+  readonly asOf?: string | null;
+  /** The page as the sources had published it by this day, when asked (`reportedBy`). */
+  readonly reportedBy?: string | null;
   /** The page as JSON text, where it has it already (stored text, not serialised again). */
   json?(): string;
 }

@@ -6,6 +6,7 @@ import {
   detailLines,
   disputeSentence,
   disputeTexts,
+  knownWhenText,
   namesWithRoles,
   sourceLine,
 } from './entry-text.js';
@@ -70,11 +71,18 @@ export function timelineJsHtml(text: string): string {
     .replace(/@/g, '<wbr>@');
 }
 
+/** `www.` with its first `w` percent-encoded: the autolinker's `www\.` pattern no longer matches it. */
+const WWW = /w(?=ww\.)/gi;
+const encodeW = (w: string): string => (w === 'w' ? '%77' : '%57');
+
 /**
  * A source URL for an attribute or a media link: http(s) without credentials, in its WHATWG
- * serialisation (quotes and angle brackets percent-encoded), with `'` percent-encoded too and,
- * after the host, whatever the autolinker would start from (`www.`, `://`, `@`): `%77ww.`, `%3A//`
- * and `%40` read the same to a web server, and the autolinker finds nothing in the attribute.
+ * serialisation (quotes and angle brackets percent-encoded), with `'` percent-encoded too and
+ * whatever the autolinker would start from (`www.`, `://`, `@`) encoded: in the path, query and
+ * fragment `%77ww.`, `%3A//` and `%40` read the same to a web server; in the host a `www.` after
+ * a dot or a letter (`news.www.example.org`, `awww.example.org`: the autolinker skips only one
+ * right after `//`) becomes `%77ww.`, which a browser's URL parser decodes back into the host.
+ * So the autolinker finds nothing in the attribute.
  */
 export function timelineJsUrl(url: string | undefined): string | undefined {
   if (url === undefined || !URL.canParse(url)) return undefined;
@@ -82,11 +90,14 @@ export function timelineJsUrl(url: string | undefined): string | undefined {
   if (!['https:', 'http:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '') {
     return undefined;
   }
-  const rest = `${parsed.pathname}${parsed.search}${parsed.hash}`
-    .replace(/w(?=ww\.)/gi, (w) => (w === 'w' ? '%77' : '%57'))
+  const host = parsed.host.charAt(0) + parsed.host.slice(1).replace(WWW, encodeW);
+  // Path, query and fragment as serialised (an empty `#` kept): no credentials, so the href is origin + rest.
+  const rest = parsed.href
+    .slice(parsed.origin.length)
+    .replace(WWW, encodeW)
     .replace(/:(?=\/\/)/g, '%3A')
     .replace(/@/g, '%40');
-  return `${parsed.origin}${rest}`.replace(/'/g, '%27');
+  return `${parsed.protocol}//${host}${rest}`.replace(/'/g, '%27');
 }
 
 /**
@@ -166,7 +177,16 @@ function media(e: PageEntry): TimelineJsMedia | undefined {
 export function timelineJs(page: EntryPage): TimelineJsDocument {
   return {
     ...(page.subject
-      ? { title: { text: { headline: h(page.subject.name), text: h('Timeline from Dateline') } } }
+      ? {
+          title: {
+            text: {
+              headline: h(page.subject.name),
+              text: h(
+                ['Timeline from Dateline', knownWhenText(page)].filter((part) => part !== null).join(', '),
+              ),
+            },
+          },
+        }
       : {}),
     events: page.entries.flatMap((e): TimelineJsSlide[] => {
       const start = timelineJsDate(e.occurred.on);

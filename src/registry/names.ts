@@ -131,6 +131,15 @@ export class RegistryNames {
     return earlier === undefined ? undefined : { owner: earlier, via: 'earlier-name' };
   }
 
+  /**
+   * The entry a write route's path or body names: an id, or any name or alias the entry answers to
+   * (the same precedence as mentions; merges are not followed, a merge acts on the duplicate itself).
+   * A reference that names nothing is returned as it is, for the decider to answer 404 or 400.
+   */
+  async entryId(kind: RegistryKind, ref: string): Promise<string> {
+    return (await this.ownerOf(kind, ref))?.owner ?? ref;
+  }
+
   /** An entry's stream folded, with its revision ('no_stream' when the log has none). */
   async entry(
     kind: RegistryKind,

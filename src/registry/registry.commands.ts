@@ -37,8 +37,14 @@ export interface LocationRegistration {
 export type EntryDescription =
   ({ readonly type: 'actor' } & ActorRegistration) | ({ readonly type: 'location' } & LocationRegistration);
 
-/** What a registry write appended; null when the change was already recorded (nothing written). */
-export type RegistryWrite = Written | null;
+/**
+ * What a registry write did: the entry it wrote to (a path or body may name it by an alias), and
+ * what it appended, null when the change was already recorded (nothing written).
+ */
+export interface RegistryWrite {
+  readonly id: string;
+  readonly written: Written | null;
+}
 
 /** Register an actor or a location with what an editor knows of it (its id, name and name claimed). */
 export class RegisterEntry extends Command<RegistryWrite> {
@@ -125,7 +131,12 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
     private readonly names: RegistryNames,
   ) {}
 
-  async execute({ entry, context }: RegisterEntry): Promise<RegistryWrite> {
+  async execute({ entry: described, context }: RegisterEntry): Promise<RegistryWrite> {
+    // A parent may be named by any name it answers to; the registration records its id.
+    const entry =
+      described.type === 'location' && described.parentId !== undefined
+        ? { ...described, parentId: await this.names.entryId('location', described.parentId) }
+        : described;
     const kind = entry.type;
     const key = nameKey(entry.name);
     if (key === '') {
@@ -164,7 +175,13 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
       await this.names.release(kind, made, entry.id, context);
       throw error;
     }
-    return this.streams.handle(stream, decider, (state) => decideRegistration(state, event), context);
+    const written = await this.streams.handle(
+      stream,
+      decider,
+      (state) => decideRegistration(state, event),
+      context,
+    );
+    return { id: entry.id, written };
   }
 
   /** A parent must be a known location, and not lie under the location being registered. */
@@ -195,18 +212,19 @@ export class AddAliasHandler implements ICommandHandler<AddAlias> {
     private readonly names: RegistryNames,
   ) {}
 
-  async execute({ kind, id, alias, context }: AddAlias): Promise<RegistryWrite> {
+  async execute({ kind, id: ref, alias, context }: AddAlias): Promise<RegistryWrite> {
+    const id = await this.names.entryId(kind, ref);
     const stream = registryStream(kind, id);
     const decider = entryDecider(kind, id);
     const decide = (state: Parameters<typeof decideAlias>[0]) =>
       decideAlias(this.names.withProvisional(state), alias);
     const loaded = await this.streams.load(stream, decider, context);
-    if (loaded.ours.length === 0 && decide(loaded.state).length === 0) return null;
+    if (loaded.ours.length === 0 && decide(loaded.state).length === 0) return { id, written: null };
     const made = await this.names.claim(kind, nameKey(alias), id, 'alias', alias, context, (holder) =>
       kind === 'actor' ? `; merge ${holder} into ${id} instead` : '',
     );
     try {
-      return await this.streams.handle(stream, decider, decide, context);
+      return { id, written: await this.streams.handle(stream, decider, decide, context) };
     } catch (error) {
       if (made) await this.names.release(kind, [nameKey(alias)], id, context);
       throw error;
@@ -221,14 +239,19 @@ export class AffiliateHandler implements ICommandHandler<Affiliate> {
     private readonly names: RegistryNames,
   ) {}
 
-  async execute({ id, withId, context }: Affiliate): Promise<RegistryWrite> {
-    return this.streams.handle(
+  async execute({ id: ref, withId: withRef, context }: Affiliate): Promise<RegistryWrite> {
+    const [id, withId] = await Promise.all([
+      this.names.entryId('actor', ref),
+      this.names.entryId('actor', withRef),
+    ]);
+    const written = await this.streams.handle(
       registryStream('actor', id),
       entryDecider('actor', id),
       async (state) =>
         decideAffiliation(this.names.withProvisional(state), await this.names.state('actor', withId)),
       context,
     );
+    return { id, written };
   }
 }
 
@@ -240,13 +263,18 @@ export class MergeActorsHandler implements ICommandHandler<MergeActors> {
     private readonly names: RegistryNames,
   ) {}
 
-  async execute({ id, into, context }: MergeActors): Promise<RegistryWrite> {
-    return this.streams.handle(
+  async execute({ id: ref, into: intoRef, context }: MergeActors): Promise<RegistryWrite> {
+    const [id, into] = await Promise.all([
+      this.names.entryId('actor', ref),
+      this.names.entryId('actor', intoRef),
+    ]);
+    const written = await this.streams.handle(
       registryStream('actor', id),
       entryDecider('actor', id),
       async (state) => decideMerge(this.names.withProvisional(state), await this.names.state('actor', into)),
       context,
     );
+    return { id, written };
   }
 }
 
@@ -265,9 +293,11 @@ export class PlaceLocationHandler implements ICommandHandler<PlaceLocation> {
     private readonly names: RegistryNames,
   ) {}
 
-  execute({ id, parentId, context }: PlaceLocation): Promise<RegistryWrite> {
-    const run = this.placements.then(() =>
-      this.streams.handle(
+  execute({ id: ref, parentId: parentRef, context }: PlaceLocation): Promise<RegistryWrite> {
+    const run = this.placements.then(async () => {
+      const id = await this.names.entryId('location', ref);
+      const parentId = parentRef === null ? null : await this.names.entryId('location', parentRef);
+      const written = await this.streams.handle(
         registryStream('location', id),
         entryDecider('location', id),
         async (state) => {
@@ -276,8 +306,9 @@ export class PlaceLocationHandler implements ICommandHandler<PlaceLocation> {
           return decidePlacement(this.names.withProvisional(state), parent, below);
         },
         context,
-      ),
-    );
+      );
+      return { id, written };
+    });
     this.placements = run.catch(() => undefined);
     return run;
   }

@@ -77,12 +77,8 @@ export class RegistryController {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  private async write(
-    command: Command<RegistryWrite>,
-    id: string,
-    reply: FastifyReply,
-  ): Promise<RegistryWriteView> {
-    const written = await this.commands.execute(command);
+  private async write(command: Command<RegistryWrite>, reply: FastifyReply): Promise<RegistryWriteView> {
+    const { id, written } = await this.commands.execute(command);
     if (written === null) {
       void reply.status(200);
       return { id, position: null };
@@ -108,7 +104,6 @@ export class RegistryController {
     void reply.header('Location', `/v1/actors/${id}`);
     return this.write(
       new RegisterEntry({ type: 'actor', id, name: body.name, kind: body.kind }, context),
-      id,
       reply,
     );
   }
@@ -140,7 +135,6 @@ export class RegistryController {
         },
         context,
       ),
-      id,
       reply,
     );
   }
@@ -159,7 +153,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write(new AddAlias('actor', id, body.alias, context), id, reply);
+    return this.write(new AddAlias('actor', id, body.alias, context), reply);
   }
 
   @Post('locations/:id/aliases')
@@ -176,7 +170,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write(new AddAlias('location', id, body.alias, context), id, reply);
+    return this.write(new AddAlias('location', id, body.alias, context), reply);
   }
 
   @Post('actors/:id/affiliations')
@@ -193,7 +187,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write(new Affiliate(id, body.with, context), id, reply);
+    return this.write(new Affiliate(id, body.with, context), reply);
   }
 
   @Post('actors/:id/merge')
@@ -215,7 +209,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write(new MergeActors(id, body.into, context), id, reply);
+    return this.write(new MergeActors(id, body.into, context), reply);
   }
 
   @Post('locations/:id/parent')
@@ -232,7 +226,7 @@ export class RegistryController {
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RegistryWriteView> {
-    return this.write(new PlaceLocation(id, body.parent, context), id, reply);
+    return this.write(new PlaceLocation(id, body.parent, context), reply);
   }
 
   private search(kind: RegistryKind, query: RegistrySearchDto): Promise<RegistrySearchResult> {

@@ -7,6 +7,9 @@ import { REGISTRY_EVENT_TYPES, type RegistryEvent } from './registry.events.js';
 
 type Statement = Database.Statement;
 
+/** More entries than any newsroom registers: past it the set starts again (it is only a shortcut). */
+const KNOWN_LIMIT = 500_000;
+
 /**
  * Actors and locations as registered: what timelines check ids against and show names from, the
  * name and alias index (search, and what names meant before reservations), merges (each actor's
@@ -103,9 +106,19 @@ export class RegistryProjection implements Projection {
     };
   }
 
+  /**
+   * Entries known to have a row, so that the mentions of every incident cost a lookup here rather
+   * than a statement. Rows and checkpoint commit together; when a transaction rolls back, the runner
+   * applies the same positions again, and that is when the set is forgotten.
+   */
+  private readonly known = new Set<string>();
+  private lastPosition = 0n;
+
   apply(event: RecordedEvent): void {
     if (!this.statements) throw new Error('registry projection used before init');
     const s = this.statements;
+    if (event.position <= this.lastPosition || this.known.size > KNOWN_LIMIT) this.known.clear();
+    this.lastPosition = event.position;
     const seq = Number(event.position);
     const incident = event as unknown as IncidentEvent;
     if (isIncidentReported(incident)) {
@@ -176,12 +189,16 @@ export class RegistryProjection implements Projection {
     const s = this.statements;
     if (!s) return;
     for (const { id, name } of actors) {
+      if (this.known.has(`actor:${id}`)) continue;
       if (s.mentionedActor.run(id, name, id).changes > 0)
         s.name.run('actor', nameKey(name), id, name, 0, seq);
+      this.known.add(`actor:${id}`);
     }
     for (const { id, name } of locations) {
+      if (this.known.has(`location:${id}`)) continue;
       if (s.mentionedLocation.run(id, name).changes > 0)
         s.name.run('location', nameKey(name), id, name, 0, seq);
+      this.known.add(`location:${id}`);
     }
   }
 }

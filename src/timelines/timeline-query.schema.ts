@@ -1,3 +1,4 @@
+import { DomainValidationError } from '../common/errors.js';
 import { normaliseInstant } from '../common/instant.js';
 import { PARTIAL_DATE_HINT, parsePartialDate } from '../common/partial-date.js';
 import { FORMATS } from '../formats/negotiate.js';
@@ -92,6 +93,11 @@ export interface TimelineQuery {
 
 /** The reader's filter from a validated query. */
 export function timelineFilter(query: TimelineQuery): TimelineFilter {
+  // Ajv coerces `limit=Infinity` to a number and then skips `minimum`/`maximum`, which it applies
+  // to finite numbers only: the bounds are checked here again.
+  if (query.limit !== undefined && !Number.isFinite(query.limit)) {
+    throw new DomainValidationError([{ field: 'limit', message: 'must be a whole number from 1 to 500' }]);
+  }
   const asOf = query.asOf === undefined ? undefined : normaliseInstant(query.asOf);
   return {
     ...(query.from === undefined ? {} : { from: query.from }),

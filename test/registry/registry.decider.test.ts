@@ -108,6 +108,7 @@ describe('registry decider', () => {
     ]);
     expect(decidePlacement(gaza, null, false)).toEqual([]);
     expect(() => decidePlacement(gaza, gaza, false)).toThrow(ConflictError);
+    // The flag is the caller's finding; test/registry/placement.test.ts checks the handler finds it.
     expect(() => decidePlacement(gaza, location('rafah-crossing', 'gaza-strip'), true)).toThrow(
       ConflictError,
     );

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEADLINE } from './deadlines.js';
 import { TEST_KEYS } from './keys.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -9,12 +10,40 @@ export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
   output(): string;
-  /** Resolves with the exit code or signal once the process has ended. */
-  exited(): Promise<number | string>;
+  /**
+   * Resolves with the exit code or signal once the process has ended; rejects, and kills the
+   * process, if it has not ended within `timeoutMs`.
+   */
+  exited(timeoutMs?: number): Promise<number | string>;
+  /** SIGTERM, then waits for the end (a test's `finally`: never leaves a server running). */
+  stop(): Promise<number | string>;
+}
+
+/** Every server started in this test file that has not ended yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills whatever servers a test file left running (a test that failed before its `finally`, or
+ * never had one): registered after every test file by test/support/setup.ts.
+ */
+export async function stopLeftoverServers(): Promise<void> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('close', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }
 
 /** Starts the built server (`npm run build` first) as a child process and waits until it listens. */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  timeoutMs: number = DEADLINE.serverListen,
+): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build before these tests`);
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -27,16 +56,18 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   let output = '';
   const exit = new Promise<number | string>((resolve) => {
+    child.once('close', () => running.delete(child));
     // 'close', not 'exit': the last output may still be in the pipe when the process has exited.
     child.once('close', (code, signal) => resolve(signal ?? code ?? -1));
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not listen within ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not listen within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
@@ -52,5 +83,39 @@ export async function startServer(env: Record<string, string>, timeoutMs = 20_00
       reject(new Error(`server exited (${how}) before listening:\n${output}`));
     });
   });
-  return { url, child, output: () => output, exited: () => exit };
+  const exited = async (timeoutMs: number = DEADLINE.exit): Promise<number | string> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`server did not end within ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([exit, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const stop = async (): Promise<number | string> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited();
+  };
+  return { url, child, output: () => output, exited, stop };
+}
+
+/** Starts several servers side by side; if one fails to start, stops the others before failing. */
+export async function startServers<const T extends readonly Record<string, string>[]>(
+  envs: T,
+): Promise<{ -readonly [K in keyof T]: ServerProcess }> {
+  const started = await Promise.allSettled(envs.map((env) => startServer(env)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    const running = started.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+    await Promise.all(running.map((server) => server.stop()));
+    throw failed.reason;
+  }
+  return started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as {
+    -readonly [K in keyof T]: ServerProcess;
+  };
 }

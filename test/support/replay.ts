@@ -13,6 +13,7 @@ import {
 } from '../../src/timelines/timeline.reader.js';
 import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
 import { READ_MODELS } from '../../src/read-models.js';
+import { DEADLINE } from './deadlines.js';
 
 /** A logged event as `GET /v1/events` writes it (positions as numbers). */
 export interface LoggedEvent {
@@ -99,14 +100,15 @@ export async function replay(
       await store.append(event.streamId, [event], { expectedRevision: 'any' });
     }
     offset += size;
-    if (options.chunks && !(await runner.waitFor(await store.headPosition(), 10_000))) {
+    if (options.chunks && !(await runner.waitFor(await store.headPosition(), DEADLINE.condition))) {
       throw new Error('replay did not catch up');
     }
   }
   for (const event of events.slice(offset))
     await store.append(event.streamId, [event], { expectedRevision: 'any' });
   runner.start();
-  if (!(await runner.waitFor(await store.headPosition(), 10_000))) throw new Error('replay did not catch up');
+  if (!(await runner.waitFor(await store.headPosition(), DEADLINE.condition)))
+    throw new Error('replay did not catch up');
   await runner.stop();
   const registry = new RegistryReader(readStore);
   const reader = new TimelineReader(readStore, registry);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
 import { webRoot } from '../../src/web.js';
+import { describeUnless } from '../support/skip.js';
 
 /**
  * The newsroom page in a real browser: Debian's Chromium driven by playwright-core.
@@ -28,11 +29,8 @@ const missing = !existsSync(CHROMIUM)
   : webRoot() === undefined
     ? 'the page is not built (npm run build:web)'
     : null;
-if (missing !== null) {
-  // One clear line in the test output; jest lists the tests as skipped.
-  process.stderr.write(`newsroom page browser tests skipped: ${missing}\n`);
-}
-const describeInBrowser = missing === null ? describe : describe.skip;
+// Skipped with the reason in the title: the skip reporter prints it at the end of the run.
+const describeInBrowser = describeUnless(missing);
 
 describeInBrowser('newsroom page in Chromium', () => {
   let running: RunningApp;
@@ -479,7 +477,13 @@ describeInBrowser('newsroom page in Chromium', () => {
       .getByRole('form', { name: /Correct/ })
       .getByRole('button', { name: 'Correct', exact: true })
       .click();
-    await corrected.getByText(/stale revision/).waitFor();
+    // The 412 in the editor's words, with the revision it was made on and the current one: not any
+    // conflict (a 409 on a retracted incident says something else).
+    await corrected
+      .getByText(
+        /Someone changed this incident after you loaded it \(stale revision\): expected revision "?1"?, but the current revision is 2/,
+      )
+      .waitFor();
     expect((await getJson(`${running.url}/v1/incidents/${id}`)).body.details.trucks).toBe(14);
   });
 

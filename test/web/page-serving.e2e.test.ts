@@ -2,10 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningApp, startApp, tempDir } from '../support/app.js';
 import { PAGE_CSP, webRoot } from '../../src/web.js';
+import { describeUnless } from '../support/skip.js';
 
 const root = webRoot();
-if (root === undefined) process.stderr.write('newsroom page serving tests skipped: the page is not built\n');
-const describeBuilt = root === undefined ? describe.skip : describe;
+const describeBuilt = describeUnless(root === undefined ? 'the page is not built (npm run build:web)' : null);
 
 describeBuilt('the newsroom page is served at / without shadowing the API', () => {
   let running: RunningApp;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { describeUnless } from '../support/skip.js';
 
 /**
  * The TimelineJS export as a news site embeds it: Knight Lab's timeline.js (the copy Dateline
@@ -28,8 +29,8 @@ const missing = !existsSync(CHROMIUM)
   : !existsSync(join(TIMELINEJS, 'js', 'timeline.js'))
     ? 'TimelineJS is not installed (npm ci)'
     : null;
-if (missing !== null) process.stderr.write(`TimelineJS export render test skipped: ${missing}\n`);
-const describeInBrowser = missing === null ? describe : describe.skip;
+// Skipped with the reason in the title: the skip reporter prints it at the end of the run.
+const describeInBrowser = describeUnless(missing);
 
 /** Each payload reports to `window.__xss` if it ever runs. */
 const run = (n: number): string => `window.__xss.push(${n})`;
@@ -49,6 +50,15 @@ const PAYLOADS = {
 };
 // Each after a space: TimelineJS links `www.` only after a character other than `>` or `/`.
 const ALL = `Said ${Object.values(PAYLOADS).join(' ')}`;
+/**
+ * Source addresses as recorded: the autolinker's starting points (`www.` after a letter or a dot,
+ * `://`, `@`) in the host, the path, the query and the fragment; quotes where a URL may keep them.
+ */
+const SOURCE_URLS = [
+  'https://www.example.org/story?ref=www.evil.org&q=a@b.org',
+  "https://news.www.example.org/www.x/it's/a@b.org?u=http://www.c.org/'x'#www.d.org",
+  'https://awww.example.org/',
+];
 
 /** What the page reports about the rendered timeline (see `__inspect` below). */
 interface Inspection {
@@ -62,6 +72,10 @@ interface Inspection {
   readonly javascriptUrls: number;
   readonly text: string;
   readonly creditLinks: readonly (string | null)[];
+  /** Every link in the slides' text and credits, as the browser resolves its href. */
+  readonly textLinks: readonly (string | null)[];
+  /** Links the autolinker made (it marks them `tl-makelink`). */
+  readonly madeLinks: number;
 }
 
 /** A news site's page embedding the export. Its script is the only code that runs in the browser. */
@@ -104,6 +118,9 @@ window.__inspect = () => {
       .some((name) => /^\\s*javascript:/i.test(el.getAttribute(name) ?? ''))).length,
     text: document.querySelector('#embed').textContent,
     creditLinks: Array.from(document.querySelectorAll('#embed .tl-credit a')).map((a) => a.getAttribute('href')),
+    textLinks: Array.from(document.querySelectorAll('#embed .tl-text-content a, #embed .tl-credit a'))
+      .map((a) => a.href),
+    madeLinks: document.querySelectorAll('#embed a.tl-makelink').length,
   };
 };
 </script></body></html>`;
@@ -136,10 +153,11 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
       sources: [
         {
           publisher: `${PAYLOADS.img} ${PAYLOADS.doubleQuoted}`,
-          url: 'https://www.example.org/story?ref=www.evil.org&q=a@b.org',
+          url: SOURCE_URLS[0],
           title: `${PAYLOADS.nested} ${PAYLOADS.url}`,
           publishedOn: '2023-11-06',
         },
+        ...SOURCE_URLS.slice(1).map((url, i) => ({ publisher: `Desk ${i + 1}`, url })),
       ],
     });
     expect(recorded.body).toMatchObject({ id: expect.any(String) });
@@ -246,9 +264,15 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
     expect(found.text).toContain(`www.example.org/'onmouseover='${run(1)}'x`);
     expect(found.text).toContain(`&lt;img src=x onerror=${run(9)}&gt;`);
     // The source is the media: linked from the credit, to the address as recorded.
-    expect(found.creditLinks.map((href) => decodeURIComponent(href ?? ''))).toEqual([
-      'https://www.example.org/story?ref=www.evil.org&q=a@b.org',
-    ]);
+    expect(found.creditLinks.map((href) => decodeURIComponent(href ?? ''))).toEqual([SOURCE_URLS[0]]);
+    // Every link on the slide is one Dateline wrote, to an address as recorded; the autolinker made none.
+    expect(found.madeLinks).toBe(0);
+    // As a browser resolves them, percent-encoding aside (`%77ww.` and `www.` are one address).
+    const resolved = (href: string | null): string | null =>
+      href !== null && URL.canParse(href) ? decodeURIComponent(new URL(href).href) : href;
+    expect(new Set(found.textLinks.map(resolved))).toEqual(
+      new Set(SOURCE_URLS.map((url) => decodeURIComponent(new URL(url).href))),
+    );
     // Nothing in the export made the page load anything from elsewhere.
     expect(foreignRequests).toEqual([]);
   });
