@@ -181,10 +181,12 @@ describe('the registry over HTTP: actors, aliases, merges, affiliations, locatio
 
       const canonical = await getJson(`${url}/v1/actors/zhai-jun/timeline`);
       const entry = canonical.body.entries.find((e: { incidentId: string }) => e.incidentId === old.body.id);
-      expect(entry.actors[0].id).toBe('special-envoy-zhai'); // history is not rewritten
-      expect(entry.matchedThrough).toEqual([
-        { id: 'special-envoy-zhai', name: 'Special Envoy Zhai', relation: 'merged' },
-      ]);
+      // The entry shows the canonical actor now; as of before the merge it showed the duplicate.
+      expect(entry.actors[0]).toEqual({ id: 'zhai-jun', name: 'Zhai Jun', role: 'speaker' });
+      expect(entry.matchedThrough).toEqual([{ id: 'zhai-jun', name: 'Zhai Jun', relation: 'self' }]);
+      const recordedAt = (await getJson(`${url}/v1/incidents/${old.body.id}`)).body.recordedAt as string;
+      const then = await getJson(`${url}/v1/incidents/${old.body.id}?asOf=${encodeURIComponent(recordedAt)}`);
+      expect(then.body.actors[0].id).toBe('special-envoy-zhai');
 
       // The merged id answers with the canonical actor's timeline and says where that lives.
       const viaDuplicate = await getJson(`${url}/v1/actors/special-envoy-zhai/timeline?limit=500`);
@@ -238,7 +240,8 @@ describe('the registry over HTTP: actors, aliases, merges, affiliations, locatio
       const through = new Set(
         wide.body.entries.flatMap((e: any) => e.matchedThrough.map((m: any) => `${m.id}:${m.relation}`)),
       );
-      expect(through).toEqual(new Set(['china:self', 'zhai-jun:affiliate', 'special-envoy-zhai:affiliate']));
+      // The merged duplicate's entries show zhai-jun now, so they match through zhai-jun.
+      expect(through).toEqual(new Set(['china:self', 'zhai-jun:affiliate']));
       expect((await getJson(`${url}/v1/actors/china`)).body.affiliatedWith).toEqual([]);
       expect((await getJson(`${url}/v1/actors/zhai-jun`)).body.affiliatedWith).toEqual(['china']);
       const wrong = await getJson(`${url}/v1/actors/china/timeline?include=descendants`);

@@ -15,6 +15,12 @@ export interface Link {
   readonly rel: number;
 }
 
+/** An interned subject as entries show it. */
+export interface SubjectName {
+  readonly slug: string;
+  readonly name: string | null;
+}
+
 type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
 /**
@@ -26,7 +32,10 @@ export class SubjectLinks {
   private readonly ids = new Map<string, number>();
   private readonly s: {
     subject: Statement<[string, string], { id: number }>;
-    newSubject: Statement<[string, string, number]>;
+    newSubject: Statement<[string, string, number, string | null]>;
+    describe: Statement<[number], SubjectName>;
+    rename: Statement<[string, number]>;
+    merged: Statement<[], { actor: number; canonical: number }>;
     maxSubject: Statement<[], { id: number | null }>;
     parent: Statement<[number], { parent: number | null }>;
     place: Statement<[number, number | null, number]>;
@@ -44,10 +53,21 @@ export class SubjectLinks {
     unlink: Statement<[number, number]>;
   };
 
+  /** Merged actors and their canonical actor: few, and asked about on every version written. */
+  private readonly canonicalOfMerged = new Map<number, number>();
+  private readonly described = new Map<number, SubjectName>();
+
   constructor(db: Database.Database, t: (name: TimelineTable) => string) {
     this.s = {
       subject: db.prepare(`SELECT id FROM ${t('timeline_subjects')} WHERE kind = ? AND slug = ?`),
-      newSubject: db.prepare(`INSERT INTO ${t('timeline_subjects')} (kind, slug, id) VALUES (?, ?, ?)`),
+      newSubject: db.prepare(
+        `INSERT INTO ${t('timeline_subjects')} (kind, slug, id, name) VALUES (?, ?, ?, ?)`,
+      ),
+      describe: db.prepare(`SELECT slug, name FROM ${t('timeline_subjects')} WHERE id = ?`),
+      rename: db.prepare(`UPDATE ${t('timeline_subjects')} SET name = ? WHERE id = ?`),
+      merged: db.prepare(
+        `SELECT actor, canonical FROM ${t('timeline_actors')} WHERE actor <> canonical ORDER BY actor`,
+      ),
       maxSubject: db.prepare(`SELECT max(id) AS id FROM ${t('timeline_subjects')}`),
       parent: db.prepare(`SELECT parent FROM ${t('timeline_places')} WHERE location = ?`),
       place: db.prepare(
@@ -76,10 +96,14 @@ export class SubjectLinks {
       link: db.prepare(`INSERT INTO ${t('timeline_links')} (source, target, rel) VALUES (?, ?, ?)`),
       unlink: db.prepare(`DELETE FROM ${t('timeline_links')} WHERE source = ? AND target = ?`),
     };
+    for (const { actor, canonical } of this.s.merged.all()) this.canonicalOfMerged.set(actor, canonical);
   }
 
-  /** The interned id of an actor or location, assigned on first sight (in log order). */
-  subject(kind: SubjectKind, slug: string): number {
+  /**
+   * The interned id of an actor or location, assigned on first sight (in log order), with the
+   * name it was first seen under (a registration's, or a mention's for a provisional entry).
+   */
+  subject(kind: SubjectKind, slug: string, name: string | null = null): number {
     const key = `${kind}:${slug}`;
     const known = this.ids.get(key);
     if (known !== undefined) return known;
@@ -87,12 +111,45 @@ export class SubjectLinks {
     let id = this.s.subject.get(code, slug)?.id;
     if (id === undefined) {
       id = (this.s.maxSubject.get()?.id ?? 0) + 1;
-      this.s.newSubject.run(code, slug, id);
+      this.s.newSubject.run(code, slug, id, name);
     }
     // Bounded: a registry of millions of names should not live in memory.
     if (this.ids.size > 200_000) this.ids.clear();
     this.ids.set(key, id);
     return id;
+  }
+
+  /** A registration names a subject: a confirmation renames it, a provisional one only names it if unnamed. */
+  name(subject: number, name: string, provisional: boolean): void {
+    const known = this.describe(subject);
+    if (provisional && known.name !== null) return;
+    this.s.rename.run(name, subject);
+    this.described.set(subject, { slug: known.slug, name });
+  }
+
+  /** The id and name of an interned subject. */
+  describe(subject: number): SubjectName {
+    let known = this.described.get(subject);
+    if (known === undefined) {
+      known = this.s.describe.get(subject);
+      if (!known) throw new Error(`no timeline subject ${subject}`);
+      if (this.described.size > 10_000) this.described.clear();
+      this.described.set(subject, known);
+    }
+    return known;
+  }
+
+  /** The canonical actor a merged actor stands for; undefined for an actor not merged. */
+  canonicalActor(actor: number): number | undefined {
+    return this.canonicalOfMerged.get(actor);
+  }
+
+  /** The actors merged into a canonical actor, in id order. */
+  mergedInto(canonical: number): number[] {
+    return [...this.canonicalOfMerged]
+      .filter(([, to]) => to === canonical)
+      .map(([actor]) => actor)
+      .sort((a, b) => a - b);
   }
 
   /** Where the rows of a mentioned id are filed besides under itself. */
@@ -126,7 +183,11 @@ export class SubjectLinks {
   merge(duplicate: number, into: number): LinkChange[] {
     const canonical = this.canonicalOf(into);
     const group = [duplicate, ...this.s.members.all(duplicate).map((r) => r.actor)];
-    for (const actor of group) this.s.setCanonical.run(actor, canonical, canonical);
+    for (const actor of group) {
+      this.s.setCanonical.run(actor, canonical, canonical);
+      if (actor === canonical) this.canonicalOfMerged.delete(actor);
+      else this.canonicalOfMerged.set(actor, canonical);
+    }
     return this.relinkActors();
   }
 

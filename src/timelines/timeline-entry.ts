@@ -56,5 +56,8 @@ export interface Correction {
   readonly recordedBy: string;
 }
 
-/** What happened to an entry, as the changes feed reports it. */
-export type ChangeKind = 'added' | 'corrected' | 'disputed' | 'source_added' | 'retracted';
+/**
+ * What happened to an entry, as the changes feed reports it. `actors_merged`: an actor the entry
+ * lists was merged into another, and the entry now shows the canonical actor.
+ */
+export type ChangeKind = 'added' | 'corrected' | 'disputed' | 'source_added' | 'retracted' | 'actors_merged';

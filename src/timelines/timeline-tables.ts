@@ -16,7 +16,8 @@ import type { TableNames } from '../projections/projection.js';
  *   subject that lists the entry: the mentioned id itself (`rel` 1), a merged actor's canonical
  *   actor (2), the actors it is affiliated with (4) and every ancestor of a location (8); `via` is
  *   the mentioned id. One secondary index, for the changes feed.
- * - `timeline_subjects` interns actor and location ids; `timeline_places`, `timeline_actors` and
+ * - `timeline_subjects` interns actor and location ids, with an actor's name as registered (what
+ *   entries show for it once other actors are merged into it); `timeline_places`, `timeline_actors` and
  *   `timeline_affiliations` are this projection's copy of the registry relations, and
  *   `timeline_links` their closure (source → target, rel), from which rows are filed.
  */
@@ -62,7 +63,7 @@ export function baseTablesSql(t: (name: TimelineTable) => string, names: TableNa
     CREATE TABLE IF NOT EXISTS ${t('incident_heads')} (
       incident_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc INTEGER NOT NULL) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${t('timeline_subjects')} (
-      kind TEXT NOT NULL, slug TEXT NOT NULL, id INTEGER NOT NULL,
+      kind TEXT NOT NULL, slug TEXT NOT NULL, id INTEGER NOT NULL, name TEXT,
       PRIMARY KEY (kind, slug)) STRICT, WITHOUT ROWID;
     CREATE UNIQUE INDEX IF NOT EXISTS ${names.index('timeline_subjects_by_id')} ON ${t('timeline_subjects')} (id);
     CREATE TABLE IF NOT EXISTS ${t('timeline_places')} (

@@ -84,7 +84,7 @@ export class TimelinesController {
 }
 
 const CHANGES =
-  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted, revision, recordedAt, entry, corrected? }], nextCursor }; ' +
+  '{ subject, since, changes: [{ incidentId, change: added|corrected|disputed|source_added|retracted|actors_merged, revision, recordedAt, entry, corrected? }], nextCursor }; ' +
   '`corrected` (corrections only) lists each changed field as { field, from, to }; ' +
   '`entry` is null (and `corrected` absent) for every change of an incident retracted since, unless includeRetracted=true';
 

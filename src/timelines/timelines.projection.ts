@@ -29,7 +29,13 @@ import { entryJson, firstVersionFields, versionFields } from './version-fields.j
 
 type Statement<P extends unknown[] = unknown[], R = unknown> = Database.Statement<P, R>;
 
-const REGISTRY_TYPES = ['LocationRegistered', 'LocationPlaced', 'ActorsMerged', 'ActorAffiliated'];
+const REGISTRY_TYPES = [
+  'ActorRegistered',
+  'LocationRegistered',
+  'LocationPlaced',
+  'ActorsMerged',
+  'ActorAffiliated',
+];
 
 interface VersionRow {
   doc: number;
@@ -40,6 +46,15 @@ interface VersionRow {
   recorded_at: string;
   rep_from: number;
   fields: string;
+}
+
+/** A version as a merge re-shows it: both intervals, and whether the incident is gone. */
+interface MergeVersionRow extends VersionRow {
+  change: ChangeKind;
+  rec_from: number;
+  rec_to: number;
+  rep_to: number;
+  gone: number;
 }
 
 interface RowKey {
@@ -64,7 +79,8 @@ export class TimelinesProjection implements Projection {
   // 3: each correction in the view lists its changes `{ field, from, to }`.
   // 4: amendments kept, so a correction published before an earlier-recorded one re-materialises
   // the reported axis (decision 0012).
-  readonly version = 4;
+  // 5: entries show the canonical actor after a merge (versions from the merge on; subjects named).
+  readonly version = 5;
   readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
   readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
@@ -90,6 +106,10 @@ export class TimelinesProjection implements Projection {
         row: Statement<[number, number, number, number, number, number, number, string, number]>;
         selfRows: Statement<[number], RowKey>;
         unfile: Statement<[number, number, number, number, number]>;
+        mentioning: Statement<[number], { seq: number; doc: number }>;
+        mergeVersion: Statement<[number], MergeVersionRow>;
+        setPrev: Statement<[number, number]>;
+        version4: Statement<[number, number, number, number, number]>;
       }
     | undefined;
 
@@ -187,13 +207,28 @@ export class TimelinesProjection implements Projection {
       unfile: db.prepare(
         `DELETE FROM ${timeline} WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ?`,
       ),
+      mentioning: db.prepare(
+        `SELECT seq, max(doc) AS doc FROM ${timeline} WHERE subject = ? AND rel = ${REL.self} GROUP BY seq ORDER BY seq`,
+      ),
+      mergeVersion: db.prepare(
+        `SELECT doc, seq, prev, kind, revision, recorded_at, change, rec_from, rec_to, rep_from, rep_to, gone, fields
+         FROM ${t('incident_versions')} WHERE doc = ?`,
+      ),
+      setPrev: db.prepare(`UPDATE ${t('incident_versions')} SET prev = ? WHERE doc = ?`),
+      version4: db.prepare(
+        `UPDATE ${t('incident_versions')} SET rec_to = ?, rep_from = ?, rep_to = ?, gone = ? WHERE doc = ?`,
+      ),
     };
   }
 
   apply(event: RecordedEvent): void {
     if (!this.s || !this.links) throw new Error('timelines projection used before init');
     if (REGISTRY_TYPES.includes(event.type)) {
-      this.refile(this.registryChange(event as RecordedEvent & RegistryEvent, this.links));
+      const registryEvent = event as RecordedEvent & RegistryEvent;
+      this.refile(this.registryChange(registryEvent, this.links));
+      if (registryEvent.type === 'ActorsMerged') {
+        this.showCanonical(registryEvent.data.into, Date.parse(event.metadata.recordedAt));
+      }
       return;
     }
     const incidentEvent = event as RecordedEvent & IncidentEvent;
@@ -209,7 +244,9 @@ export class TimelinesProjection implements Projection {
     const current = head ? this.s.current.get(head.doc) : undefined;
     if (!head || !current) throw new Error(`${event.type} for incident ${incidentId}, which has no report`);
     const previous = JSON.parse(entryJson(current)) as TimelineEntry;
-    const { entry, change } = amendedEntry(previous, incidentEvent);
+    const amended = amendedEntry(previous, incidentEvent);
+    const entry = this.canonical(amended.entry);
+    const change = amended.change;
     // On the reported axis versions follow their sources' dates; one published before the version
     // it amends takes effect with it (the finer order is the reported axis's own, see 0006).
     const repFrom = Math.max(current.rep_from, repDay);
@@ -266,6 +303,7 @@ export class TimelinesProjection implements Projection {
     days.forEach((day, i) => {
       let entry = JSON.parse(entryJson(first)) as TimelineEntry;
       for (const a of amendments) if (a.rep <= day) entry = amendedEntry(entry, a.event).entry;
+      entry = this.canonical(entry);
       prev = this.write(entry, change, current.seq, prev, recordedMs, day, versionFields(entry));
       this.s?.recTo.run(recordedMs, prev);
       this.s?.repTo.run(days[i + 1] ?? end, prev);
@@ -275,10 +313,122 @@ export class TimelinesProjection implements Projection {
 
   private report(event: RecordedEvent & IncidentReported, recordedMs: number, repDay: number): void {
     if (!this.s) return;
-    const entry = reportedEntry(event);
+    const reported = reportedEntry(event);
+    const entry = this.canonical(reported);
     const seq = Number(event.position);
-    const doc = this.write(entry, 'added', seq, null, recordedMs, repDay, firstVersionFields(entry, event));
+    // The logged text is the view's facts only while no mentioned actor has been merged away.
+    const fields = firstVersionFields(entry, entry === reported ? event : undefined);
+    const doc = this.write(entry, 'added', seq, null, recordedMs, repDay, fields);
     this.s.setHead.run(entry.incidentId, seq, doc);
+  }
+
+  /**
+   * The entry as it shows now: each merged actor as its canonical actor (id and name, role kept),
+   * listed once per role. The same object when no actor it lists was merged.
+   */
+  private canonical(entry: TimelineEntry): TimelineEntry {
+    const links = this.links;
+    if (!links) throw new Error('timelines projection used before init');
+    const shown = entry.actors.map((actor) => {
+      const canonical = links.canonicalActor(links.subject('actor', actor.id, actor.name));
+      if (canonical === undefined) return actor;
+      const { slug, name } = links.describe(canonical);
+      return { id: slug, name: name ?? slug, role: actor.role };
+    });
+    if (shown.every((actor, i) => actor === entry.actors[i])) return entry;
+    const seen = new Set<string>();
+    const actors = shown.filter((actor) => {
+      const key = `${actor.id}\n${actor.role}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { ...entry, actors };
+  }
+
+  /**
+   * After a merge into `into`, every incident listing a merged actor shows the canonical one from
+   * the merge on. What was known before stays as it was: the current version is closed on the
+   * recorded axis at the merge and followed by a version with the canonical actor. The reported
+   * axis answers as known now, so each version that holds days of it hands them to a copy that
+   * shows the canonical actor (a copy with an empty recorded interval, which `asOf` never reads).
+   */
+  private showCanonical(into: string, mergedMs: number): void {
+    const s = this.s;
+    const links = this.links;
+    if (!s || !links) throw new Error('timelines projection used before init');
+    const canonical = links.canonicalActor(links.subject('actor', into)) ?? links.subject('actor', into);
+    if (this.loading) {
+      // The load table has no index; the first merge of a rebuild gives it one by subject.
+      this.db?.exec(
+        `CREATE INDEX IF NOT EXISTS ${this.names?.index('timeline_load_by_subject') ?? ''}
+         ON ${this.t('timeline_load')} (subject)`,
+      );
+    }
+    const incidents = new Map<number, number>();
+    for (const actor of links.mergedInto(canonical)) {
+      for (const { seq, doc } of s.mentioning.all(actor)) {
+        incidents.set(seq, Math.max(doc, incidents.get(seq) ?? 0));
+      }
+    }
+    for (const seq of [...incidents.keys()].sort((a, b) => a - b)) {
+      const some = s.current.get(incidents.get(seq) ?? 0);
+      if (!some) continue;
+      const { incidentId } = JSON.parse(entryJson(some)) as TimelineEntry;
+      const head = s.head.get(incidentId);
+      if (head) this.showCanonicalIn(incidentId, head.doc, mergedMs);
+    }
+  }
+
+  private showCanonicalIn(incidentId: string, headDoc: number, mergedMs: number): void {
+    const s = this.s;
+    if (!s) return;
+    const chain: MergeVersionRow[] = [];
+    for (let doc: number | null = headDoc; doc !== null;) {
+      const version = s.mergeVersion.get(doc);
+      if (!version) break;
+      chain.push(version);
+      doc = version.prev;
+    }
+    const [head, ...older] = chain;
+    if (!head) return;
+    const shown = (version: MergeVersionRow): TimelineEntry | undefined => {
+      const entry = JSON.parse(entryJson(version)) as TimelineEntry;
+      const canonical = this.canonical(entry);
+      return canonical === entry ? undefined : canonical;
+    };
+    const headShown = shown(head);
+    let prev = headShown ? head.doc : head.prev;
+    for (const version of older.reverse()) {
+      if (version.rep_to <= version.rep_from) continue;
+      const entry = shown(version);
+      if (!entry) continue;
+      prev = this.copy(entry, version, prev, mergedMs, mergedMs);
+      s.version4.run(version.rec_to, version.rep_from, version.rep_from, version.gone, version.doc);
+    }
+    if (headShown) {
+      // A merge logged with a clock behind the version's own instant closes it without inverting it.
+      const at = Math.max(mergedMs, head.rec_from);
+      const doc = this.copy(headShown, head, prev, at, OPEN_MS, 'actors_merged');
+      s.version4.run(at, head.rep_from, head.rep_from, head.gone, head.doc);
+      s.moveHead.run(doc, incidentId);
+    } else if (prev !== null && prev !== head.prev) {
+      s.setPrev.run(prev, head.doc);
+    }
+  }
+
+  /** A version showing `entry` over `version`'s reported days, recorded from `recFrom` to `recTo`. */
+  private copy(
+    entry: TimelineEntry,
+    version: MergeVersionRow,
+    prev: number | null,
+    recFrom: number,
+    recTo: number,
+    change: ChangeKind = version.change,
+  ): number {
+    const doc = this.write(entry, change, version.seq, prev, recFrom, version.rep_from, versionFields(entry));
+    this.s?.version4.run(recTo, version.rep_from, version.rep_to, version.gone, doc);
+    return doc;
   }
 
   /** Writes a version and its rows under every id it mentions (and, live, every subject linked). */
@@ -330,6 +480,11 @@ export class TimelinesProjection implements Projection {
 
   private registryChange(event: RecordedEvent & RegistryEvent, links: SubjectLinks): LinkChange[] {
     switch (event.type) {
+      case 'ActorRegistered': {
+        const { actorId, name, provisional } = event.data;
+        links.name(links.subject('actor', actorId, name), name, provisional);
+        return [];
+      }
       case 'LocationRegistered': {
         const { locationId, parentId, provisional } = event.data;
         const parent = parentId === null ? null : links.subject('location', parentId);

@@ -42,12 +42,13 @@ const FACT_KEYS = 'incidentId,occurred,title,summary,actors,locations,details,so
  * The fields of a first version. The logged text of a report is the view's facts already, but for
  * `occurred`, which the view completes with `until` and `precision`: where the text starts with the
  * incident id and `occurred` in the writer's order and holds exactly the facts, the view is that
- * text with `occurred` replaced (no parse-and-stringify round trip); otherwise it is serialised.
+ * text with `occurred` replaced (no parse-and-stringify round trip); otherwise (or without the
+ * event: an entry that differs from the logged facts) it is serialised.
  */
-export function firstVersionFields(entry: TimelineEntry, event: RecordedEvent): string {
-  const text = event.dataText;
-  const data = event.data as Record<string, unknown>;
-  if (text !== undefined && Object.keys(data).join(',') === FACT_KEYS) {
+export function firstVersionFields(entry: TimelineEntry, event: RecordedEvent | undefined): string {
+  const text = event?.dataText;
+  const data = event?.data as Record<string, unknown> | undefined;
+  if (text !== undefined && data !== undefined && Object.keys(data).join(',') === FACT_KEYS) {
     const prefix = `{"incidentId":${JSON.stringify(entry.incidentId)},"occurred":${JSON.stringify(data.occurred)},`;
     if (text.startsWith(prefix) && text.endsWith('}')) {
       return `{"incidentId":${JSON.stringify(entry.incidentId)},"occurred":${JSON.stringify(entry.occurred)},${text.slice(

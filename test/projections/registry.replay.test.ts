@@ -83,9 +83,10 @@ describe('registry events, replayed from logs', () => {
     const { timeline, close } = await replay(log);
     const zhai = timeline('actor', 'zhai-jun');
     expect(zhai.entries.map((e) => e.incidentId).sort()).toEqual([a, b, c].sort());
-    expect(zhai.entries.find((e) => e.incidentId === c)?.matchedThrough).toEqual([
-      { id: 'envoy-zhai', name: 'Envoy Zhai', relation: 'merged' },
-    ]);
+    // After the merges the entry lists the canonical actor, and matches through it.
+    const merged = zhai.entries.find((e) => e.incidentId === c);
+    expect(merged?.actors).toEqual([{ id: 'zhai-jun', name: 'Zhai Jun', role: 'speaker' }]);
+    expect(merged?.matchedThrough).toEqual([{ id: 'zhai-jun', name: 'Zhai Jun', relation: 'self' }]);
     const viaDuplicate = timeline('actor', 'envoy-zhai');
     expect(viaDuplicate.subject.id).toBe('zhai-jun');
     expect(viaDuplicate.entries).toEqual(zhai.entries);
