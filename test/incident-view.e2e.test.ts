@@ -212,6 +212,10 @@ describe('the incident view: one declaration, and the answers match it', () => {
   });
 
   it('the check has teeth: an undeclared property, a missing one or a wrong shape fails', () => {
+    // `details` points at the schema of every kind, in each published form of the view.
+    for (const name of ['IncidentView', 'TimelineEntryView']) {
+      expect(document.components.schemas[name].properties.details.anyOf).toHaveLength(INCIDENT_KINDS.length);
+    }
     const validate = responseSchema('/v1/incidents/{id}');
     const incident = answers.find((a) => a.route === '/v1/incidents/{id}')!.body;
     expect(validate(incident)).toBe(true);

@@ -118,9 +118,9 @@ const incidentViewProperties = {
   ),
   // The kinds' details schemas are components derived from the kind table (incidents/details.schema.ts).
   details: Type.Unsafe<Details>({
-    type: 'object',
     description:
       'kind-specific details: the schema named after the incident’s kind (`ceasefire` → CeasefireDetails)',
+    anyOf: INCIDENT_KINDS.map((kind) => ({ $ref: `#/components/schemas/${detailsSchemaName(kind)}` })),
   }),
   sources: Type.Array(SourceSchema),
   disputes: Type.Array(DisputeSchema),
