@@ -33,6 +33,17 @@ describe('the page’s request building', () => {
     expect(location.has('format')).toBe(false);
   });
 
+  it('asks what the sources had published by a date as given: the API reads a month as its last day', () => {
+    const query = new URLSearchParams(
+      timelineQuery(
+        { kind: 'location' },
+        { kinds: [], include: false, includeRetracted: false, reportedBy: '2023-11' },
+      ),
+    );
+    expect(query.get('reportedBy')).toBe('2023-11');
+    expect(query.has('asOf')).toBe(false);
+  });
+
   it('sends no kind filter when every kind is ticked', () => {
     const all = [...KINDS];
     const query = new URLSearchParams(
@@ -71,6 +82,23 @@ describe('the page’s address', () => {
       granularity: 'week',
     });
     expect(toHash(state)).toBe(hash);
+  });
+
+  it('keeps the question the "as of" box asks: recorded by a date, or published by it', () => {
+    const reported = parseHash('#location/rafah-crossing?view=aid-flows&reportedBy=2023-11-02');
+    expect(reported).toMatchObject({ reportedBy: '2023-11-02' });
+    expect(reported.asOf).toBeUndefined();
+    expect(toHash(reported)).toBe('#location/rafah-crossing?view=aid-flows&reportedBy=2023-11-02');
+    const recorded = parseHash('#actor/zhai-jun?asOf=2023-11');
+    expect(recorded).toMatchObject({ asOf: '2023-11' });
+    expect(recorded.reportedBy).toBeUndefined();
+    // One box, one question: an address that names both is read as the sources' one.
+    const both = parseHash('#actor/zhai-jun?asOf=2023-11&reportedBy=2023-10');
+    expect([both.asOf, both.reportedBy]).toEqual([undefined, '2023-10']);
+    // Like the other dates, it was asked of the old subject.
+    expect(toHash(withSubject(reported, { kind: 'location', id: 'gaza-strip' }))).toBe(
+      '#location/gaza-strip?view=aid-flows',
+    );
   });
 
   it('ignores what it does not know, and keeps aid flows to locations', () => {

@@ -5,7 +5,7 @@
  * figure is marked and its claims are listed.
  */
 import type * as PlotNamespace from '@observablehq/plot';
-import { getJson, parsePartialDate, shortPartialDate, words } from './api.js';
+import { endOf, getJson, parsePartialDate, shortPartialDate, words } from './api.js';
 import { h } from './dom.js';
 import {
   DAY,
@@ -309,11 +309,13 @@ export function table(flows: Flows): HTMLElement {
 export async function showAidFlows(
   container: HTMLElement,
   locationId: string,
-  options: { from?: string; to?: string; granularity: 'day' | 'week' },
+  options: { from?: string; to?: string; asOf?: string; reportedBy?: string; granularity: 'day' | 'week' },
 ): Promise<string> {
   const query = new URLSearchParams({ granularity: options.granularity });
   if (options.from) query.set('from', options.from);
   if (options.to) query.set('to', options.to);
+  if (options.asOf) query.set('asOf', endOf(options.asOf));
+  if (options.reportedBy) query.set('reportedBy', options.reportedBy);
   const answer = await getJson<unknown>(
     `/v1/locations/${encodeURIComponent(locationId)}/aid-flows?${query.toString()}`,
   );

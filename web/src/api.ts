@@ -108,6 +108,8 @@ export interface Filters {
   readonly includeRetracted: boolean;
   /** A date at any precision: the timeline as known at the end of it (UTC). */
   readonly asOf?: string;
+  /** A date at any precision: the timeline as its sources had published it by the end of it. */
+  readonly reportedBy?: string;
 }
 
 /** The API path of a subject's timeline. */
@@ -131,6 +133,8 @@ export function timelineQuery(subject: Pick<Subject, 'kind'>, filters: Filters, 
   if (filters.include) query.set('include', subject.kind === 'actor' ? 'affiliates' : 'descendants');
   if (filters.includeRetracted) query.set('includeRetracted', 'true');
   if (filters.asOf) query.set('asOf', endOf(filters.asOf));
+  // The API reads a month or a year as its last day itself.
+  if (filters.reportedBy) query.set('reportedBy', filters.reportedBy);
   query.set('limit', '500');
   if (format !== undefined) query.set('format', format);
   return query.toString();

@@ -81,6 +81,10 @@ const dateInputs = {
   to: byId<HTMLInputElement>('to'),
   asOf: byId<HTMLInputElement>('as-of'),
 };
+/** Which question the "as of" box asks: the service's clock (asOf) or the sources' (reportedBy). */
+const knownRadios = [...document.querySelectorAll<HTMLInputElement>('input[name=known]')];
+const knownQuestion = (s: PageState): 'asOf' | 'reportedBy' =>
+  s.reportedBy === undefined ? 'asOf' : 'reportedBy';
 const include = byId<HTMLInputElement>('include');
 const includeRetracted = byId<HTMLInputElement>('include-retracted');
 const since = byId<HTMLInputElement>('since');
@@ -104,7 +108,8 @@ function showState(): void {
   roleSelect.value = state.role ?? '';
   dateInputs.from.value = state.from ?? '';
   dateInputs.to.value = state.to ?? '';
-  dateInputs.asOf.value = state.asOf ?? '';
+  dateInputs.asOf.value = state.reportedBy ?? state.asOf ?? '';
+  for (const radio of knownRadios) radio.checked = radio.value === knownQuestion(state);
   since.value = state.since ?? '';
   include.checked = state.include;
   includeRetracted.checked = state.includeRetracted;
@@ -157,10 +162,23 @@ function readControls(): { next: PageState; errors: FieldError[] } {
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(roleSelect.value ? { role: roleSelect.value } : {}),
-    ...(value(dateInputs.asOf) ? { asOf: value(dateInputs.asOf) } : {}),
+    ...knownAt(value(dateInputs.asOf)),
     ...(value(since) ? { since: value(since) } : {}),
   };
   return { next, errors };
+}
+
+/** The "as of" date under the question picked beside it. */
+function knownAt(date: string | undefined): { asOf?: string; reportedBy?: string } {
+  if (date === undefined) return {};
+  const question = knownRadios.find((radio) => radio.checked)?.value;
+  return question === 'reportedBy' ? { reportedBy: date } : { asOf: date };
+}
+
+/** What the status line says of the time asked about, if any. */
+function knownText(): string {
+  if (state.reportedBy) return ` as reported by ${state.reportedBy}`;
+  return state.asOf ? ` as known on ${state.asOf}` : '';
 }
 
 function filters(): Filters {
@@ -172,6 +190,7 @@ function filters(): Filters {
     ...(state.to ? { to: state.to } : {}),
     ...(state.role ? { role: state.role } : {}),
     ...(state.asOf ? { asOf: state.asOf } : {}),
+    ...(state.reportedBy ? { reportedBy: state.reportedBy } : {}),
   };
 }
 
@@ -269,7 +288,7 @@ async function loadEntries(): Promise<void> {
     timeline.replaceChildren(...entries.map((entry) => renderEntry(entry, subjectHref, { actions: true })));
     compact.replaceChildren();
   }
-  status.textContent = `${plural(entries.length, 'entry', 'entries')}${state.asOf ? ` as known on ${state.asOf}` : ''}.`;
+  status.textContent = `${plural(entries.length, 'entry', 'entries')}${knownText()}.`;
 }
 
 async function loadChanges(): Promise<void> {
@@ -317,12 +336,14 @@ async function render(): Promise<void> {
         granularity: state.granularity,
         ...(state.from ? { from: state.from } : {}),
         ...(state.to ? { to: state.to } : {}),
+        ...(state.asOf ? { asOf: state.asOf } : {}),
+        ...(state.reportedBy ? { reportedBy: state.reportedBy } : {}),
       });
       const located = await getJson<{ name?: string }>(
         `/v1/locations/${encodeURIComponent(subject.id)}`,
       ).catch(() => null);
       subjectName = located?.body.name ?? subjectName;
-      status.textContent = summary;
+      status.textContent = knownText() === '' ? summary : `${summary.slice(0, -1)},${knownText()}.`;
     } else {
       await loadEntries();
       if (state.view === 'timelinejs') await drawTimelineJs();

@@ -18,7 +18,13 @@ export interface PageState {
   readonly role?: string;
   readonly include: boolean;
   readonly includeRetracted: boolean;
+  /** "As of", the service's clock: the answer as Dateline knew it at the end of this date. */
   readonly asOf?: string;
+  /**
+   * "As of", the sources' clock: the answer as its sources had published it by the end of this
+   * date. The page's one "as of" box asks one of the two questions, so at most one of them is set.
+   */
+  readonly reportedBy?: string;
   /** The changes view: changes recorded since this date. */
   readonly since?: string;
   /** The aid-flows view: per day or per ISO week. */
@@ -59,7 +65,10 @@ export function parseHash(hash: string): PageState {
     ...optional('from', text('from')),
     ...optional('to', text('to')),
     ...optional('role', text('role')),
-    ...optional('asOf', text('asOf')),
+    // One box asks one question: an address that names both is read as the sources' one.
+    ...(text('reportedBy') === undefined
+      ? optional('asOf', text('asOf'))
+      : optional('reportedBy', text('reportedBy'))),
     ...optional('since', text('since')),
   };
   return viewFits(state.view, subject) ? state : { ...state, view: 'list' };
@@ -80,6 +89,7 @@ export function toHash(state: PageState): string {
   if (state.include) query.set('include', '1');
   if (state.includeRetracted) query.set('retracted', '1');
   if (state.asOf) query.set('asOf', state.asOf);
+  if (state.reportedBy) query.set('reportedBy', state.reportedBy);
   if (state.since) query.set('since', state.since);
   if (state.granularity === 'week') query.set('granularity', 'week');
   // Commas and colons read better unescaped in an address bar; both are safe in a fragment.
