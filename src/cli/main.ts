@@ -21,7 +21,9 @@ const USAGE = `usage: dateline <command>
   projections rebuild NAME          rebuild a projection blue/green and wait until it serves
   replay FILE                       build every read model from a log file in a scratch store
 The stores are those of DATELINE_EVENT_STORE and DATELINE_READ_STORE, as for the service.
-Rebuild offline (service stopped) or through POST /v1/admin/projections/NAME/rebuild while it runs.`;
+Rebuild offline (service stopped) or through POST /v1/admin/projections/NAME/rebuild while it runs.
+Exit codes: 0 done, 1 failed (a store, or a file that cannot be read or does not continue the log),
+2 wrong usage (nothing done).`;
 
 function out(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -39,9 +41,35 @@ function table(statuses: readonly ProjectionStatus[]): void {
   }
 }
 
-async function exportLog(store: EventStore, args: string[]): Promise<void> {
-  const after = args.includes('--after') ? BigInt(args[args.indexOf('--after') + 1] ?? '0') : 0n;
-  const file = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
+/** Wrong usage: exit 2 with the message, before any store is opened. */
+class UsageError extends Error {}
+
+interface ExportOptions {
+  readonly after: bigint;
+  readonly file?: string;
+}
+
+/** `[--after N] [--out FILE]`, each at most once, in either order; anything else is wrong usage. */
+function exportOptions(args: readonly string[]): ExportOptions {
+  let after: bigint | undefined;
+  let file: string | undefined;
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (flag === '--after' && after === undefined) {
+      if (value === undefined || !/^\d+$/.test(value))
+        throw new UsageError(`--after needs a position, a whole number from 0 (got ${value ?? 'nothing'})`);
+      after = BigInt(value);
+    } else if (flag === '--out' && file === undefined) {
+      if (value === undefined || value === '') throw new UsageError('--out needs a file name');
+      file = value;
+    } else {
+      throw new UsageError(`export takes --after N and --out FILE, once each (not ${flag})`);
+    }
+  }
+  return { after: after ?? 0n, ...(file === undefined ? {} : { file }) };
+}
+
+async function exportLog(store: EventStore, { after, file }: ExportOptions): Promise<void> {
   const sink = file ? createWriteStream(file) : process.stdout;
   let count = 0;
   for await (const event of store.readAll({ fromPosition: after, batchSize: 1000 })) {
@@ -109,53 +137,51 @@ async function main(argv: string[]): Promise<number> {
     out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  // Wrong usage is refused before any store is opened (opening a SQLite store creates its file).
+  const known = READ_MODELS.map((factory) => factory().name);
+  const exporting = command === 'export' ? exportOptions(args) : undefined;
+  const [first = '', second = ''] = args;
+  if ((command === 'import' || command === 'replay') && first === '')
+    throw new UsageError(`${command} needs a file`);
+  if (command === 'projections') {
+    if (!(first === 'list' || (first === 'rebuild' && second !== ''))) throw new UsageError(USAGE);
+    if (first === 'rebuild' && !known.includes(second))
+      throw new UsageError(`no projection ${second} (${known.join(', ')})`);
+  }
+  if (!['export', 'import', 'replay', 'projections'].includes(command)) throw new UsageError(USAGE);
+
   if (command === 'replay') {
-    if (!args[0]) throw new Error('replay needs a file');
-    await replay(args[0]);
+    await replay(first);
     return 0;
   }
   const config = loadConfig();
   const store = await openEventStore(config);
   try {
-    switch (command) {
-      case 'export':
-        await exportLog(store, args);
-        return 0;
-      case 'import': {
-        if (!args[0]) throw new Error('import needs a file');
-        const { read, added } = await importLog(store, args[0]);
-        out(`read ${read} events, added ${added} (${read - added} were already in the log)`);
+    if (exporting) {
+      await exportLog(store, exporting);
+      return 0;
+    }
+    if (command === 'import') {
+      const { read, added } = await importLog(store, first);
+      out(`read ${read} events, added ${added} (${read - added} were already in the log)`);
+      return 0;
+    }
+    const readStore = await openReadStoreFor(config.readStorePath, store, new Logger('ReadStore'));
+    const runner = new ProjectionRunner(store, readStore, READ_MODELS);
+    try {
+      if (first === 'list') {
+        table(await runner.projections());
         return 0;
       }
-      case 'projections': {
-        const readStore = await openReadStoreFor(config.readStorePath, store, new Logger('ReadStore'));
-        const runner = new ProjectionRunner(store, readStore, READ_MODELS);
-        try {
-          if (args[0] === 'list') {
-            table(await runner.projections());
-            return 0;
-          }
-          if (args[0] === 'rebuild' && args[1]) {
-            if (!runner.names().includes(args[1]))
-              throw new Error(`no projection ${args[1]} (${runner.names().join(', ')})`);
-            runner.rebuild(args[1]);
-            runner.start();
-            const status = await untilRebuilt(runner, args[1]);
-            out(
-              `${args[1]}: version ${status?.version ?? '?'} serves, at position ${status?.checkpoint ?? '?'}`,
-            );
-            return 0;
-          }
-          out(USAGE);
-          return 2;
-        } finally {
-          await runner.stop();
-          readStore.close();
-        }
-      }
-      default:
-        out(USAGE);
-        return 2;
+      const name = second;
+      runner.rebuild(name);
+      runner.start();
+      const status = await untilRebuilt(runner, name);
+      out(`${name}: version ${status?.version ?? '?'} serves, at position ${status?.checkpoint ?? '?'}`);
+      return 0;
+    } finally {
+      await runner.stop();
+      readStore.close();
     }
   } finally {
     await store.close();
@@ -176,6 +202,6 @@ main(process.argv.slice(2)).then(
     process.stderr.write(
       `dateline: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`,
     );
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );
