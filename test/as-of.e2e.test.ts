@@ -1,15 +1,6 @@
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
 import { convoy, talks } from './support/fixtures.js';
-import { itUnless } from './support/skip.js';
 import { until } from './support/wait.js';
-
-/**
- * A known defect, owned by the read model (see NOTES.md): timeline rows are filed by today's merges,
- * affiliations and hierarchy, with no time of their own, so `asOf` answers with today's relations.
- * These tests show it; they run once the timeline rows remember when each relation held.
- */
-const RELATIONS_AS_OF =
-  "known defect: asOf answers with today's merges, affiliations and hierarchy (NOTES.md, read model)";
 
 /**
  * `asOf` answers as the service would have answered then: what a timeline lists at an instant
@@ -108,89 +99,149 @@ describe('asOf across amendments and the registry', () => {
     ]);
   });
 
-  itUnless(RELATIONS_AS_OF)(
-    'a merge: the canonical actor lists the duplicate’s entries from the merge on, not asOf before it',
-    async () => {
-      await written('/v1/actors', { name: 'Envoy Canonical', kind: 'person' });
-      const own = await written(
-        '/v1/incidents',
-        talks('2023-11-01', {
-          actors: [
-            { id: 'envoy-canonical', role: 'participant' },
-            { name: 'Host Minister', role: 'host' },
-          ],
-        }),
-      );
-      const dup = await written(
-        '/v1/incidents',
-        talks('2023-11-02', {
-          actors: [
-            { name: 'Envoy Duplicate', role: 'participant' },
-            { name: 'Host Minister', role: 'host' },
-          ],
-        }),
-      );
-      const beforeMerge = await instantNow();
-      await written('/v1/actors/envoy-duplicate/merge', { into: 'envoy-canonical' });
+  it('a merge: the canonical actor lists the duplicate’s entries from the merge on, not asOf before it', async () => {
+    await written('/v1/actors', { name: 'Envoy Canonical', kind: 'person' });
+    const own = await written(
+      '/v1/incidents',
+      talks('2023-11-01', {
+        actors: [
+          { id: 'envoy-canonical', role: 'participant' },
+          { name: 'Host Minister', role: 'host' },
+        ],
+      }),
+    );
+    const dup = await written(
+      '/v1/incidents',
+      talks('2023-11-02', {
+        actors: [
+          { name: 'Envoy Duplicate', role: 'participant' },
+          { name: 'Host Minister', role: 'host' },
+        ],
+      }),
+    );
+    const beforeMerge = await instantNow();
+    await written('/v1/actors/envoy-duplicate/merge', { into: 'envoy-canonical' });
+    const afterMerge = await instantNow();
 
-      expect(await listed('/v1/actors/envoy-canonical/timeline')).toEqual([own.id, dup.id]);
-      expect(await listed('/v1/actors/envoy-canonical/timeline', asOf(beforeMerge))).toEqual([own.id]);
-      // The host's timeline is not touched by the merge, then or now.
-      expect(await listed('/v1/actors/host-minister/timeline', asOf(beforeMerge))).toEqual([own.id, dup.id]);
-    },
-  );
+    expect(await listed('/v1/actors/envoy-canonical/timeline')).toEqual([own.id, dup.id]);
+    expect(await listed('/v1/actors/envoy-canonical/timeline', asOf(afterMerge))).toEqual([own.id, dup.id]);
+    expect(await listed('/v1/actors/envoy-canonical/timeline', asOf(beforeMerge))).toEqual([own.id]);
+    // The duplicate's id answers with the canonical timeline now, and with its own before the merge.
+    expect(await listed('/v1/actors/envoy-duplicate/timeline')).toEqual([own.id, dup.id]);
+    const dupThen = await getJson(`${url}/v1/actors/envoy-duplicate/timeline?limit=500${asOf(beforeMerge)}`);
+    expect(dupThen.status).toBe(200);
+    expect(dupThen.body.subject).toMatchObject({ id: 'envoy-duplicate', name: 'Envoy Duplicate' });
+    expect(dupThen.body.entries.map((e: { incidentId: string }) => e.incidentId)).toEqual([dup.id]);
+    expect(dupThen.body.entries[0].matchedThrough).toEqual([
+      { id: 'envoy-duplicate', name: 'Envoy Duplicate', relation: 'self' },
+    ]);
+    expect(dupThen.body.entries[0].actors).toContainEqual({
+      id: 'envoy-duplicate',
+      name: 'Envoy Duplicate',
+      role: 'participant',
+    });
+    // The host's timeline is not touched by the merge, then or now.
+    expect(await listed('/v1/actors/host-minister/timeline', asOf(beforeMerge))).toEqual([own.id, dup.id]);
+  });
 
-  itUnless(RELATIONS_AS_OF)(
-    'an affiliation: include=affiliates lists the affiliate’s entries from the affiliation on',
-    async () => {
-      await written('/v1/actors', { name: 'State Sigma', kind: 'state' });
-      await written('/v1/actors', { name: 'Envoy of Sigma', kind: 'person' });
-      const tour = await written(
-        '/v1/incidents',
-        talks('2023-11-03', {
-          actors: [
-            { id: 'envoy-of-sigma', role: 'participant' },
-            { name: 'Host Minister', role: 'host' },
-          ],
-        }),
-      );
-      const beforeAffiliation = await instantNow();
-      await written('/v1/actors/envoy-of-sigma/affiliations', { with: 'state-sigma' });
+  it('an affiliation: include=affiliates lists the affiliate’s entries from the affiliation on', async () => {
+    await written('/v1/actors', { name: 'State Sigma', kind: 'state' });
+    await written('/v1/actors', { name: 'Envoy of Sigma', kind: 'person' });
+    const tour = await written(
+      '/v1/incidents',
+      talks('2023-11-03', {
+        actors: [
+          { id: 'envoy-of-sigma', role: 'participant' },
+          { name: 'Host Minister', role: 'host' },
+        ],
+      }),
+    );
+    const beforeAffiliation = await instantNow();
+    await written('/v1/actors/envoy-of-sigma/affiliations', { with: 'state-sigma' });
+    const afterAffiliation = await instantNow();
 
-      expect(await listed('/v1/actors/state-sigma/timeline', '&include=affiliates')).toEqual([tour.id]);
-      expect(
-        await listed('/v1/actors/state-sigma/timeline', `&include=affiliates${asOf(beforeAffiliation)}`),
-      ).toEqual([]);
-    },
-  );
+    const affiliates = '&include=affiliates';
+    expect(await listed('/v1/actors/state-sigma/timeline', affiliates)).toEqual([tour.id]);
+    expect(await listed('/v1/actors/state-sigma/timeline', `${affiliates}${asOf(afterAffiliation)}`)).toEqual(
+      [tour.id],
+    );
+    expect(
+      await listed('/v1/actors/state-sigma/timeline', `${affiliates}${asOf(beforeAffiliation)}`),
+    ).toEqual([]);
+    // The affiliate's own timeline lists its entry then and now.
+    expect(await listed('/v1/actors/envoy-of-sigma/timeline', asOf(beforeAffiliation))).toEqual([tour.id]);
+  });
 
-  itUnless(RELATIONS_AS_OF)(
-    'a re-parenting: include=descendants follows the place from the move on, not asOf before it',
-    async () => {
-      await written('/v1/locations', { name: 'Region West', kind: 'region' });
-      await written('/v1/locations', { name: 'Region East', kind: 'region' });
-      await written('/v1/locations', { name: 'Border Post', kind: 'crossing', parent: 'region-west' });
-      const opening = await written('/v1/incidents', {
-        kind: 'crossing_opening',
-        occurred: { on: '2023-11-04' },
-        title: 'Border post opens',
-        actors: [],
+  it('a re-parenting: include=descendants and aid flows follow the place from the move on, not asOf before it', async () => {
+    await written('/v1/locations', { name: 'Region West', kind: 'region' });
+    await written('/v1/locations', { name: 'Region East', kind: 'region' });
+    await written('/v1/locations', { name: 'Border Post', kind: 'crossing', parent: 'region-west' });
+    const opening = await written('/v1/incidents', {
+      kind: 'crossing_opening',
+      occurred: { on: '2023-11-04' },
+      title: 'Border post opens',
+      actors: [],
+      locations: [{ id: 'border-post', role: 'crossing' }],
+      details: {},
+      sources: [{ publisher: 'Desk' }],
+    });
+    const delivery = await written(
+      '/v1/incidents',
+      convoy({
+        occurred: { on: '2023-11-05' },
+        title: 'Convoy through the border post',
         locations: [{ id: 'border-post', role: 'crossing' }],
-        details: {},
-        sources: [{ publisher: 'Desk' }],
-      });
-      const beforeMove = await instantNow();
-      await written('/v1/locations/border-post/parent', { parent: 'region-east' });
+        details: { channel: 'un', trucks: 9, cargo: ['food'] },
+      }),
+    );
+    const beforeMove = await instantNow();
+    await written('/v1/locations/border-post/parent', { parent: 'region-east' });
+    const afterMove = await instantNow();
 
-      const descendants = '&include=descendants';
-      expect(await listed('/v1/locations/region-east/timeline', descendants)).toEqual([opening.id]);
-      expect(await listed('/v1/locations/region-west/timeline', descendants)).toEqual([]);
-      expect(await listed('/v1/locations/region-west/timeline', `${descendants}${asOf(beforeMove)}`)).toEqual(
-        [opening.id],
+    const descendants = '&include=descendants';
+    const both = [opening.id, delivery.id];
+    expect(await listed('/v1/locations/region-east/timeline', descendants)).toEqual(both);
+    expect(await listed('/v1/locations/region-west/timeline', descendants)).toEqual([]);
+    expect(await listed('/v1/locations/region-east/timeline', `${descendants}${asOf(afterMove)}`)).toEqual(
+      both,
+    );
+    expect(await listed('/v1/locations/region-west/timeline', `${descendants}${asOf(afterMove)}`)).toEqual(
+      [],
+    );
+    expect(await listed('/v1/locations/region-west/timeline', `${descendants}${asOf(beforeMove)}`)).toEqual(
+      both,
+    );
+    expect(await listed('/v1/locations/region-east/timeline', `${descendants}${asOf(beforeMove)}`)).toEqual(
+      [],
+    );
+    // The place's own timeline is the same either side of the move.
+    expect(await listed('/v1/locations/border-post/timeline', asOf(beforeMove))).toEqual(both);
+
+    // Aid flows over a place and everything below it: the hierarchy of the instant asked.
+    const counted = async (place: string, query = ''): Promise<{ deliveries: number; openings: number }> => {
+      const res = await getJson(
+        `${url}/v1/locations/${place}/aid-flows?from=2023-11-01&to=2023-11-30${query}`,
       );
-      expect(await listed('/v1/locations/region-east/timeline', `${descendants}${asOf(beforeMove)}`)).toEqual(
-        [],
-      );
-    },
-  );
+      expect([place, query, res.status]).toEqual([place, query, 200]);
+      const flows = res.body.flows as { deliveries: number; openings: number }[];
+      return {
+        deliveries: flows.reduce((n, f) => n + f.deliveries, 0),
+        openings: flows.reduce((n, f) => n + f.openings, 0),
+      };
+    };
+    const counts = { deliveries: 1, openings: 1 };
+    const none = { deliveries: 0, openings: 0 };
+    expect(await counted('region-east')).toEqual(counts);
+    expect(await counted('region-west')).toEqual(none);
+    expect(await counted('region-east', asOf(afterMove))).toEqual(counts);
+    expect(await counted('region-west', asOf(afterMove))).toEqual(none);
+    expect(await counted('region-west', asOf(beforeMove))).toEqual(counts);
+    expect(await counted('region-east', asOf(beforeMove))).toEqual(none);
+    // reportedBy answers with the relations as known now (they have no reported axis).
+    expect(await counted('region-east', '&reportedBy=2030-01-01')).toEqual(counts);
+    expect(await counted('region-west', '&reportedBy=2030-01-01')).toEqual(none);
+    expect(
+      await listed('/v1/locations/region-east/timeline', `${descendants}&reportedBy=2030-01-01`),
+    ).toEqual(both);
+  });
 });

@@ -55,7 +55,7 @@ describe("the README's format samples are what the service sends (end to end, de
       expect([path, res.status]).toEqual([path, 201]);
     }
     const read = /curl '(localhost:3000[^']+)format=csv'/.exec(commands)![1]!;
-    for (const format of ['csv', 'timelinejs', 'geojson', 'ics', 'ndjson']) {
+    for (const format of ['json', 'csv', 'timelinejs', 'geojson', 'ics', 'ndjson']) {
       const res = await fetch(`${read.replace('localhost:3000', running.url)}format=${format}`);
       expect([format, res.status]).toEqual([format, 200]);
       exported.set(format, new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer()));
@@ -94,6 +94,12 @@ describe("the README's format samples are what the service sends (end to end, de
     const sent = exported.get('ics')!;
     expect(new ICAL.Component(ICAL.parse(sent)).getAllSubcomponents('vevent')).toHaveLength(1);
     expect(icsLines(sent)).toEqual(icsLines(sample('text')));
+  });
+
+  it('JSON: the page around the entries', () => {
+    expect(withoutInstants(JSON.parse(exported.get('json')!))).toEqual(
+      withoutInstants(JSON.parse(sample('json', 2))),
+    );
   });
 
   it('NDJSON', () => {

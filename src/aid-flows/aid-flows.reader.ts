@@ -211,7 +211,9 @@ export class AidFlowsReader {
   ) {}
 
   flows(locationId: string, query: AidFlowsQuery): AidFlows {
-    const expansion = this.registry.expand('location', locationId, 'descendants');
+    // Everything below the place as it lay at the instant asked (the hierarchy has no reported axis).
+    const at = query.asOf === undefined ? undefined : instant(query.asOf);
+    const expansion = this.registry.expand('location', locationId, 'descendants', at);
     const first = query.from === undefined ? undefined : parsePartialDate(query.from);
     const last = query.to === undefined ? undefined : parsePartialDate(query.to);
     if (first && last && last.lastDay < first.firstDay) {

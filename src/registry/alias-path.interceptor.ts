@@ -18,7 +18,8 @@ import { RegistryReader } from './registry.reader.js';
  * A route whose `:id` may be any name the entry answers to. An alias (or the slug of a name, or with
  * `followMerges` a merged actor's id) is answered for the entry it names, directly rather than by a
  * redirect, so exports and clients that do not follow redirects work alike; `Content-Location`
- * gives the canonical URL. The interceptor runs before the pipes, so the handler sees the id.
+ * gives the canonical URL. The interceptor runs before the pipes, so the handler sees the id. With
+ * `asOf` a merged actor's id is left to the handler: before the merge it was an actor of its own.
  */
 export function AliasPath(kind: RegistryKind, options: { followMerges?: boolean } = {}): MethodDecorator {
   return UseInterceptors(aliasInterceptor(kind, options.followMerges ?? false));
@@ -31,12 +32,15 @@ function aliasInterceptor(kind: RegistryKind, followMerges: boolean): Type<NestI
 
     intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
       const http = context.switchToHttp();
-      const request = http.getRequest<FastifyRequest<{ Params: { id?: string } }>>();
+      const request =
+        http.getRequest<
+          FastifyRequest<{ Params: { id?: string }; Querystring: { asOf?: unknown } | undefined }>
+        >();
       const raw = request.params.id;
       const id = raw === undefined ? undefined : canonicalId(raw);
       // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
       if (id !== undefined && SLUG_PATTERN.test(id)) {
-        const resolved = this.registry.reference(kind, id, followMerges);
+        const resolved = this.registry.reference(kind, id, followMerges && request.query?.asOf === undefined);
         if (resolved !== undefined && resolved !== id) {
           request.params.id = resolved;
           http.getResponse<FastifyReply>().header('content-location', canonicalUrl(request.url, resolved));

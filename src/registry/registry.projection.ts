@@ -13,7 +13,8 @@ const KNOWN_LIMIT = 500_000;
 /**
  * Actors and locations as registered: what timelines check ids against and show names from, the
  * name and alias index (search, and what names meant before reservations), merges (each actor's
- * canonical id), affiliations and the location hierarchy.
+ * canonical id), affiliations and the location hierarchy, with the recorded interval each location
+ * held its parent (`location_parents`: what lay below a place at an instant, for `asOf`).
  *
  * Provisional entries are derived here from the mentions in incident events: a mention of an id no
  * registration has named makes a provisional entry under the name it was mentioned by. No event
@@ -21,8 +22,9 @@ const KNOWN_LIMIT = 500_000;
  */
 export class RegistryProjection implements Projection {
   readonly name = 'registry';
-  readonly version = 2;
-  readonly tables = ['actors', 'locations', 'actor_affiliations', 'registry_names'];
+  // 3: `location_parents`, the hierarchy's history on the recorded axis.
+  readonly version = 3;
+  readonly tables = ['actors', 'locations', 'actor_affiliations', 'registry_names', 'location_parents'];
   readonly eventTypes: readonly string[] = [
     ...REGISTRY_EVENT_TYPES,
     ...Object.keys(KIND_OF_REPORT),
@@ -37,18 +39,18 @@ export class RegistryProjection implements Projection {
         | 'merge'
         | 'place'
         | 'mentionedActor'
-        | 'mentionedLocation',
+        | 'mentionedLocation'
+        | 'closeParent'
+        | 'dropParent'
+        | 'openParent',
         Statement
       >
     | undefined;
 
   init(db: Database.Database, names: TableNames): void {
-    const [actors, locations, affiliations, registryNames] = this.tables.map((t) => names.table(t)) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [actors, locations, affiliations, registryNames, parents] = this.tables.map((t) =>
+      names.table(t),
+    ) as [string, string, string, string, string];
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${actors} (
         actor_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, provisional INTEGER NOT NULL,
@@ -66,6 +68,10 @@ export class RegistryProjection implements Projection {
         kind TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, label TEXT NOT NULL,
         alias INTEGER NOT NULL, seq INTEGER NOT NULL,
         PRIMARY KEY (kind, key, id)) STRICT, WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${parents} (
+        location_id TEXT NOT NULL, held_from INTEGER NOT NULL, parent_id TEXT NOT NULL, held_to INTEGER,
+        PRIMARY KEY (location_id, held_from)) STRICT, WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${names.index('location_parents_by_parent')} ON ${parents} (parent_id);
     `);
     this.statements = {
       actor: db.prepare(
@@ -102,6 +108,15 @@ export class RegistryProjection implements Projection {
       mentionedLocation: db.prepare(
         `INSERT INTO ${locations} (location_id, name, kind, parent_id, lat, lon, provisional)
          VALUES (?, ?, NULL, NULL, NULL, NULL, 1) ON CONFLICT DO NOTHING`,
+      ),
+      // A placement that ends keeps its interval; one that held for no time at all goes.
+      closeParent: db.prepare(
+        `UPDATE ${parents} SET held_to = ? WHERE location_id = ? AND held_to IS NULL AND held_from < ?`,
+      ),
+      dropParent: db.prepare(`DELETE FROM ${parents} WHERE location_id = ? AND held_to IS NULL`),
+      openParent: db.prepare(
+        `INSERT INTO ${parents} (location_id, held_from, parent_id) VALUES (?, ?, ?)
+         ON CONFLICT DO UPDATE SET parent_id = excluded.parent_id, held_to = NULL`,
       ),
     };
   }
@@ -153,7 +168,7 @@ export class RegistryProjection implements Projection {
       case 'LocationRegistered': {
         const d = registry.data;
         const c = d.coordinates;
-        s.location.run(
+        const placed = s.location.run(
           d.locationId,
           d.name,
           d.kind,
@@ -162,6 +177,7 @@ export class RegistryProjection implements Projection {
           c?.lon ?? null,
           d.provisional ? 1 : 0,
         );
+        if (placed.changes > 0) this.placed(d.locationId, d.parentId, event);
         s.name.run('location', nameKey(d.name), d.locationId, d.name, 0, seq);
         return;
       }
@@ -171,13 +187,26 @@ export class RegistryProjection implements Projection {
         return;
       }
       case 'LocationPlaced':
-        s.place.run(registry.data.parentId, registry.data.locationId);
+        if (s.place.run(registry.data.parentId, registry.data.locationId).changes > 0) {
+          this.placed(registry.data.locationId, registry.data.parentId, event);
+        }
         return;
       default: {
         const unknown: never = registry;
         return unknown;
       }
     }
+  }
+
+  /** A location's parent from this event's recorded instant on (none: it is placed at the top). */
+  private placed(locationId: string, parentId: string | null, event: RecordedEvent): void {
+    const s = this.statements;
+    if (!s) return;
+    const at = Date.parse(event.metadata.recordedAt);
+    if (!Number.isFinite(at)) throw new Error(`event ${event.id} has no valid recordedAt`);
+    s.closeParent.run(at, locationId, at);
+    s.dropParent.run(locationId);
+    if (parentId !== null) s.openParent.run(locationId, at, parentId);
   }
 
   /** Entries the log names only through mentions become provisional, under the name first used. */

@@ -162,6 +162,14 @@ export class RegistryReader {
     return { id: canonical.actor_id, name: canonical.name, kind: canonical.kind };
   }
 
+  /** An actor or location as registered, without following merges (what it was before one). */
+  entry(kind: RegistryKind, id: string): Expansion['subject'] {
+    if (kind === 'location') return this.subject(kind, id);
+    const found = this.actor(id);
+    if (!found) throw new NotFoundError(kind, id);
+    return { id: found.actor_id, name: found.name, kind: found.kind };
+  }
+
   /** The registered name of an actor or location; undefined when the view lacks it. */
   name(kind: RegistryKind, id: string): string | undefined {
     return kind === 'actor' ? this.actor(id)?.name : this.location(id)?.name;
@@ -170,9 +178,10 @@ export class RegistryReader {
   /**
    * The ids a timeline of `id` matches. A merged actor widens to its canonical actor and every
    * duplicate merged into it; `affiliates` adds actors affiliated with it (one level: Zhai Jun for
-   * China, not whoever is affiliated with Zhai Jun); `descendants` adds every location below.
+   * China, not whoever is affiliated with Zhai Jun); `descendants` adds every location below, now
+   * or, given `asOf` (ms since epoch), every location that lay below it at that recorded instant.
    */
-  expand(subject: RegistryKind, id: string, include?: Include): Expansion {
+  expand(subject: RegistryKind, id: string, include?: Include, asOf?: number): Expansion {
     if (include === 'descendants' && subject !== 'location') {
       throw new DomainValidationError([
         { field: 'include', message: 'descendants applies to locations only' },
@@ -187,13 +196,23 @@ export class RegistryReader {
       if (!found) throw new NotFoundError('location', id);
       ids.set(id, { id, name: found.name, relation: 'self' });
       if (include === 'descendants') {
-        const rows = this.readStore
-          .prepare<[string], { location_id: string; name: string }>(
-            `WITH RECURSIVE tree(id) AS (
-               SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
-             SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
-          )
-          .all(id);
+        const rows =
+          asOf === undefined
+            ? this.readStore
+                .prepare<[string], { location_id: string; name: string }>(
+                  `WITH RECURSIVE tree(id) AS (
+                     SELECT ? UNION SELECT l.location_id FROM locations l JOIN tree ON l.parent_id = tree.id)
+                   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
+                )
+                .all(id)
+            : this.readStore
+                .prepare<[string, number, number], { location_id: string; name: string }>(
+                  `WITH RECURSIVE tree(id) AS (
+                     SELECT ? UNION SELECT p.location_id FROM location_parents p JOIN tree ON p.parent_id = tree.id
+                     WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
+                   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
+                )
+                .all(id, asOf, asOf);
         for (const row of rows) {
           if (!ids.has(row.location_id)) {
             ids.set(row.location_id, { id: row.location_id, name: row.name, relation: 'descendant' });

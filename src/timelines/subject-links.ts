@@ -3,9 +3,10 @@ import { REL, type TimelineTable } from './timeline-tables.js';
 
 export type SubjectKind = 'actor' | 'location';
 
-/** A change of where a subject's rows are filed: targets to drop and targets to add. */
+/** A change of where a subject's rows are filed, at a recorded instant: links that end, links that begin. */
 export interface LinkChange {
   readonly source: number;
+  readonly at: number;
   readonly removed: readonly Link[];
   readonly added: readonly Link[];
 }
@@ -13,6 +14,11 @@ export interface LinkChange {
 export interface Link {
   readonly target: number;
   readonly rel: number;
+}
+
+/** A link that holds now, with the recorded instant (ms) it began to hold. */
+export interface HeldLink extends Link {
+  readonly from: number;
 }
 
 /** An interned subject as entries show it. */
@@ -47,10 +53,11 @@ export class SubjectLinks {
     affiliationsOf: Statement<[number], { target: number }>;
     affiliate: Statement<[number, number]>;
     related: Statement<[], { id: number }>;
-    linksOf: Statement<[number], Link>;
+    linksOf: Statement<[number], HeldLink>;
     sourcesOf: Statement<[number], { source: number }>;
-    link: Statement<[number, number, number]>;
-    unlink: Statement<[number, number]>;
+    link: Statement<[number, number, number, number]>;
+    close: Statement<[number, number, number, number]>;
+    drop: Statement<[number, number]>;
   };
 
   /** Merged actors and their canonical actor: few, and asked about on every version written. */
@@ -89,12 +96,26 @@ export class SubjectLinks {
       related: db.prepare(
         `SELECT actor AS id FROM ${t('timeline_actors')} UNION SELECT canonical FROM ${t('timeline_actors')}
          UNION SELECT actor FROM ${t('timeline_affiliations')} UNION SELECT target FROM ${t('timeline_affiliations')}
-         UNION SELECT source FROM ${t('timeline_links')} WHERE rel IN (${REL.merged}, ${REL.affiliate})`,
+         UNION SELECT source FROM ${t('timeline_links')}
+           WHERE rel IN (${REL.merged}, ${REL.affiliate}) AND held_to IS NULL`,
       ),
-      linksOf: db.prepare(`SELECT target, rel FROM ${t('timeline_links')} WHERE source = ?`),
-      sourcesOf: db.prepare(`SELECT source FROM ${t('timeline_links')} WHERE target = ?`),
-      link: db.prepare(`INSERT INTO ${t('timeline_links')} (source, target, rel) VALUES (?, ?, ?)`),
-      unlink: db.prepare(`DELETE FROM ${t('timeline_links')} WHERE source = ? AND target = ?`),
+      linksOf: db.prepare(
+        `SELECT target, rel, held_from AS "from" FROM ${t('timeline_links')} WHERE source = ? AND held_to IS NULL`,
+      ),
+      sourcesOf: db.prepare(`SELECT source FROM ${t('timeline_links')} WHERE target = ? AND held_to IS NULL`),
+      // A link that begins again at the instant it ended (one event re-files twice) just holds on.
+      link: db.prepare(
+        `INSERT INTO ${t('timeline_links')} (source, target, held_from, rel) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source, target, held_from) DO UPDATE SET rel = excluded.rel, held_to = NULL`,
+      ),
+      // A link that ends keeps its interval; one that held for no time at all goes.
+      close: db.prepare(
+        `UPDATE ${t('timeline_links')} SET held_to = ?
+         WHERE source = ? AND target = ? AND held_to IS NULL AND held_from < ?`,
+      ),
+      drop: db.prepare(
+        `DELETE FROM ${t('timeline_links')} WHERE source = ? AND target = ? AND held_to IS NULL`,
+      ),
     };
     for (const { actor, canonical } of this.s.merged.all()) this.canonicalOfMerged.set(actor, canonical);
   }
@@ -152,8 +173,8 @@ export class SubjectLinks {
       .sort((a, b) => a - b);
   }
 
-  /** Where the rows of a mentioned id are filed besides under itself. */
-  links(source: number): Link[] {
+  /** Where the rows of a mentioned id are filed besides under itself, and since when. */
+  links(source: number): HeldLink[] {
     return this.s.linksOf.all(source);
   }
 
@@ -161,26 +182,26 @@ export class SubjectLinks {
    * A location registered: as the registry view does, a second registration counts only when it
    * confirms a provisional location.
    */
-  register(location: number, parent: number | null, provisional: boolean): LinkChange[] {
+  register(location: number, parent: number | null, provisional: boolean, at: number): LinkChange[] {
     const known = this.s.placed.get(location);
     if (known && !(known.provisional === 1 && !provisional)) return [];
-    return this.relinkSubtree(location, () => this.s.place.run(location, parent, provisional ? 1 : 0));
+    return this.relinkSubtree(location, at, () => this.s.place.run(location, parent, provisional ? 1 : 0));
   }
 
   /** A registered location placed under a parent: it and everything below it re-file. */
-  move(location: number, parent: number | null): LinkChange[] {
+  move(location: number, parent: number | null, at: number): LinkChange[] {
     if (!this.s.placed.get(location)) return [];
-    return this.relinkSubtree(location, () => this.s.move.run(parent, location));
+    return this.relinkSubtree(location, at, () => this.s.move.run(parent, location));
   }
 
-  private relinkSubtree(location: number, change: () => void): LinkChange[] {
+  private relinkSubtree(location: number, at: number, change: () => void): LinkChange[] {
     const subtree = [location, ...this.s.sourcesOf.all(location).map((r) => r.source)];
     change();
-    return this.apply(subtree, (source) => this.ancestors(source), [REL.descendant]);
+    return this.apply(subtree, at, (source) => this.ancestors(source), [REL.descendant]);
   }
 
-  /** An actor merged into another: its group joins the canonical actor's. */
-  merge(duplicate: number, into: number): LinkChange[] {
+  /** An actor merged into another at a recorded instant: its group joins the canonical actor's. */
+  merge(duplicate: number, into: number, at: number): LinkChange[] {
     const canonical = this.canonicalOf(into);
     const group = [duplicate, ...this.s.members.all(duplicate).map((r) => r.actor)];
     for (const actor of group) {
@@ -188,18 +209,18 @@ export class SubjectLinks {
       if (actor === canonical) this.canonicalOfMerged.delete(actor);
       else this.canonicalOfMerged.set(actor, canonical);
     }
-    return this.relinkActors();
+    return this.relinkActors(at);
   }
 
-  /** An actor affiliated with another. */
-  affiliate(actor: number, target: number): LinkChange[] {
+  /** An actor affiliated with another at a recorded instant. */
+  affiliate(actor: number, target: number, at: number): LinkChange[] {
     this.s.affiliate.run(actor, target);
-    return this.relinkActors();
+    return this.relinkActors(at);
   }
 
-  private relinkActors(): LinkChange[] {
+  private relinkActors(at: number): LinkChange[] {
     const related = this.s.related.all().map((r) => r.id);
-    return this.apply(related, (source) => this.actorLinks(source), [REL.merged, REL.affiliate]);
+    return this.apply(related, at, (source) => this.actorLinks(source), [REL.merged, REL.affiliate]);
   }
 
   private canonicalOf(actor: number): number {
@@ -237,9 +258,13 @@ export class SubjectLinks {
     return [...out].map(([target, rel]) => ({ target, rel }));
   }
 
-  /** Brings the stored links of `sources` (of the given kinds) to what `desired` says. */
+  /**
+   * Brings the links that hold now of `sources` (of the given kinds) to what `desired` says, at the
+   * recorded instant `at`: links that no longer hold end there (their history stays), new ones begin.
+   */
   private apply(
     sources: readonly number[],
+    at: number,
     desired: (source: number) => Link[],
     rels: readonly number[],
   ): LinkChange[] {
@@ -257,16 +282,17 @@ export class SubjectLinks {
       for (const [target, rel] of have) {
         if (want.get(target) !== rel) {
           removed.push({ target, rel });
-          this.s.unlink.run(source, target);
+          this.s.close.run(at, source, target, at);
+          this.s.drop.run(source, target);
         }
       }
       for (const [target, rel] of want) {
         if (have.get(target) !== rel) {
           added.push({ target, rel });
-          this.s.link.run(source, target, rel);
+          this.s.link.run(source, target, at, rel);
         }
       }
-      if (removed.length > 0 || added.length > 0) changes.push({ source, removed, added });
+      if (removed.length > 0 || added.length > 0) changes.push({ source, at, removed, added });
     }
     return changes;
   }

@@ -15,11 +15,18 @@ import type { TableNames } from '../projections/projection.js';
  *   `(subject, first_day, seq, doc, via)`, so a page is one range scan. A row is filed under every
  *   subject that lists the entry: the mentioned id itself (`rel` 1), a merged actor's canonical
  *   actor (2), the actors it is affiliated with (4) and every ancestor of a location (8); `via` is
- *   the mentioned id. One secondary index, for the changes feed.
+ *   the mentioned id. A relation row also carries the recorded interval during which its relation
+ *   held, `[held_from, held_to)` in ms: `held_from` is 0 when the relation already held when the
+ *   version was recorded (the version's own interval is then the row's), `held_to` NULL while it
+ *   holds now. So `asOf` reads relations as they were, and now and `reportedBy` read the relations
+ *   as known now (`held_to IS NULL`). A relation that ends closes its rows rather than deleting them
+ *   (rows no instant can read are deleted); one that begins files rows for every version of the
+ *   mentioned id, from that instant. One secondary index, for the changes feed.
  * - `timeline_subjects` interns actor and location ids, with an actor's name as registered (what
  *   entries show for it once other actors are merged into it); `timeline_places`, `timeline_actors` and
  *   `timeline_affiliations` are this projection's copy of the registry relations, and
- *   `timeline_links` their closure (source → target, rel), from which rows are filed.
+ *   `timeline_links` their closure (source → target, rel) with the recorded interval each link
+ *   held, from which rows are filed (a rebuild files them all at once from this history).
  */
 
 export { OPEN_DAY, OPEN_MS } from '../common/days.js';
@@ -49,6 +56,9 @@ const TIMELINE_COLUMNS = `subject INTEGER NOT NULL, first_day INTEGER NOT NULL, 
   doc INTEGER NOT NULL, via INTEGER NOT NULL, last_day INTEGER NOT NULL, rel INTEGER NOT NULL,
   roles TEXT NOT NULL, rec_from INTEGER NOT NULL`;
 
+/** A relation's recorded interval on its rows: 0 and NULL (self rows) cost no payload bytes. */
+const HELD_COLUMNS = `held_from INTEGER NOT NULL DEFAULT 0, held_to INTEGER`;
+
 /** Every table but the timeline itself and its load table. */
 export function baseTablesSql(t: (name: TimelineTable) => string, names: TableNames): string {
   return `
@@ -74,17 +84,22 @@ export function baseTablesSql(t: (name: TimelineTable) => string, names: TableNa
     CREATE TABLE IF NOT EXISTS ${t('timeline_affiliations')} (
       actor INTEGER NOT NULL, target INTEGER NOT NULL, PRIMARY KEY (actor, target)) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ${t('timeline_links')} (
-      source INTEGER NOT NULL, target INTEGER NOT NULL, rel INTEGER NOT NULL,
-      PRIMARY KEY (source, target)) STRICT, WITHOUT ROWID;
+      source INTEGER NOT NULL, target INTEGER NOT NULL, held_from INTEGER NOT NULL, rel INTEGER NOT NULL,
+      held_to INTEGER, PRIMARY KEY (source, target, held_from)) STRICT, WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS ${names.index('timeline_links_by_target')} ON ${t('timeline_links')} (target);`;
 }
 
 /** The serving form of the timeline: entry-ordered primary key and the changes-feed index. */
 export function timelineSql(t: (name: TimelineTable) => string, names: TableNames): string {
   return `
-    CREATE TABLE IF NOT EXISTS ${t('timeline')} (${TIMELINE_COLUMNS},
-      PRIMARY KEY (subject, first_day, seq, doc, via)) STRICT, WITHOUT ROWID;
+    ${timelineTableSql(t)}
     ${changesIndexSql(t, names)}`;
+}
+
+/** The timeline table alone, keyed in entry order (a relation's row again after it ended: `held_from`). */
+export function timelineTableSql(t: (name: TimelineTable) => string): string {
+  return `CREATE TABLE IF NOT EXISTS ${t('timeline')} (${TIMELINE_COLUMNS}, ${HELD_COLUMNS},
+      PRIMARY KEY (subject, first_day, seq, doc, via, held_from)) STRICT, WITHOUT ROWID;`;
 }
 
 export function changesIndexSql(t: (name: TimelineTable) => string, names: TableNames): string {
@@ -94,5 +109,5 @@ export function changesIndexSql(t: (name: TimelineTable) => string, names: Table
 
 /** The load form: the mentioned ids' own rows appended in log order, no index at all. */
 export function loadSql(t: (name: TimelineTable) => string): string {
-  return `CREATE TABLE IF NOT EXISTS ${t('timeline_load')} (${TIMELINE_COLUMNS}) STRICT;`;
+  return `CREATE TABLE IF NOT EXISTS ${t('timeline_load')} (${TIMELINE_COLUMNS}, ${HELD_COLUMNS}) STRICT;`;
 }

@@ -164,6 +164,17 @@ export function versionAxis(when: KnownWhen): { sql: string; params: number[] } 
   return { sql: 'v.rec_from <= ? AND v.rec_to > ?', params: [at, at] };
 }
 
+/**
+ * Which relation rows (merged, affiliated, descendant) a question reads, as SQL over `timeline t`:
+ * `asOf`, the relations that held at that instant; now and `reportedBy`, those that hold now (the
+ * relations have no reported axis: "as Dateline knows it now", decision 0012).
+ */
+export function relationAxis(when: KnownWhen): { sql: string; params: number[] } {
+  if (when.asOf === undefined) return { sql: 't.held_to IS NULL', params: [] };
+  const at = instant(when.asOf, 'asOf');
+  return { sql: 't.held_from <= ? AND (t.held_to IS NULL OR t.held_to > ?)', params: [at, at] };
+}
+
 /** The last day a `reportedBy` date covers: "by 2023-11" is by the end of November. */
 export function reportedByDay(text: string): number {
   const parsed = parsePartialDate(text);
@@ -192,9 +203,10 @@ export function timelineQuery(
 ): { sql: string; params: (string | number)[] } {
   const params: (string | number)[] = [kindCode(subject), id, relations(subject, filter.include)];
   const where = [`t.subject = ${SUBJECT_SQL}`, 't.rel & ? <> 0'];
-  const axis = versionAxis(filter);
-  where.push(axis.sql);
-  params.push(...axis.params);
+  for (const axis of [versionAxis(filter), relationAxis(filter)]) {
+    where.push(axis.sql);
+    params.push(...axis.params);
+  }
   if (filter.includeRetracted !== true) where.push('v.retracted = 0');
   const from = filter.from === undefined ? undefined : parsePartialDate(filter.from);
   const to = filter.to === undefined ? undefined : parsePartialDate(filter.to);
@@ -295,7 +307,7 @@ export class TimelineReader {
     if (filter.include === 'affiliates' && subject !== 'actor') {
       throw new DomainValidationError([{ field: 'include', message: 'affiliates applies to actors only' }]);
     }
-    const canonical = this.registry.subject(subject, id);
+    const canonical = this.subjectAsOf(subject, id, filter.asOf);
     const { sql, params } = timelineQuery(subject, canonical.id, filter);
     const names = new Map<string, string>([[canonical.id, canonical.name]]);
     const entries: { json: string; matchedThrough: MatchedThrough[]; day: number; seq: number }[] = [];
@@ -321,6 +333,26 @@ export class TimelineReader {
           ? encodeCursor({ day: dayText(last.day), seq: last.seq })
           : null,
     };
+  }
+
+  /**
+   * The subject a timeline of `id` shows: now (and by `reportedBy`, as known now) the registry's
+   * canonical actor; `asOf` an instant, the actor `id` stood for then (itself before its merge),
+   * from the timeline view's own history of merges.
+   */
+  private subjectAsOf(subject: Subject, id: string, asOf: string | undefined): TimelinePage['subject'] {
+    if (subject !== 'actor' || asOf === undefined) return this.registry.subject(subject, id);
+    const at = instant(asOf, 'asOf');
+    const requested = this.registry.entry(subject, id);
+    const then = this.readStore
+      .prepare<[string, number, number], { slug: string }>(
+        `SELECT c.slug FROM timeline_subjects s
+         JOIN timeline_links l ON l.source = s.id AND l.rel = ${REL.merged}
+         JOIN timeline_subjects c ON c.id = l.target
+         WHERE s.kind = 'a' AND s.slug = ? AND l.held_from <= ? AND (l.held_to IS NULL OR l.held_to > ?)`,
+      )
+      .get(requested.id, at, at);
+    return then ? this.registry.entry(subject, then.slug) : requested;
   }
 
   private through(

@@ -24,6 +24,7 @@ import {
   TIMELINE_TABLES,
   type TimelineTable,
   timelineSql,
+  timelineTableSql,
 } from './timeline-tables.js';
 import { entryJson, firstVersionFields, versionFields } from './version-fields.js';
 
@@ -57,6 +58,7 @@ interface MergeVersionRow extends VersionRow {
   gone: number;
 }
 
+/** A mentioned id's own row, with its version's recorded interval. */
 interface RowKey {
   first_day: number;
   seq: number;
@@ -64,6 +66,7 @@ interface RowKey {
   last_day: number;
   roles: string;
   rec_from: number;
+  rec_to: number;
 }
 
 /**
@@ -80,7 +83,8 @@ export class TimelinesProjection implements Projection {
   // 4: amendments kept, so a correction published before an earlier-recorded one re-materialises
   // the reported axis (decision 0012).
   // 5: entries show the canonical actor after a merge (versions from the merge on; subjects named).
-  readonly version = 5;
+  // 6: relation rows and links carry the recorded interval their relation held (asOf reads them).
+  readonly version = 6;
   readonly eventTypes = [...INCIDENT_EVENT_TYPES, ...REGISTRY_TYPES];
   readonly tables = TIMELINE_TABLES;
   private db: Database.Database | undefined;
@@ -104,8 +108,13 @@ export class TimelinesProjection implements Projection {
         recTo: Statement<[number, number]>;
         chain: Statement<[number], { doc: number; prev: number | null; rep_from: number; rep_to: number }>;
         row: Statement<[number, number, number, number, number, number, number, string, number]>;
+        linkedRow: Statement<
+          [number, number, number, number, number, number, number, string, number, number]
+        >;
         selfRows: Statement<[number], RowKey>;
-        unfile: Statement<[number, number, number, number, number]>;
+        heldRow: Statement<[number, number, number, number, number], { held_from: number }>;
+        closeRow: Statement<[number, number, number, number, number, number, number]>;
+        unfile: Statement<[number, number, number, number, number, number]>;
         mentioning: Statement<[number], { seq: number; doc: number }>;
         mergeVersion: Statement<[number], MergeVersionRow>;
         setPrev: Statement<[number, number]>;
@@ -143,17 +152,21 @@ export class TimelinesProjection implements Projection {
     const names = this.names;
     if (!db || !names || !this.loading) return;
     const t = (name: TimelineTable): string => this.t(name);
-    db.exec(`CREATE TABLE IF NOT EXISTS ${t('timeline')} (subject INTEGER NOT NULL, first_day INTEGER NOT NULL,
-      seq INTEGER NOT NULL, doc INTEGER NOT NULL, via INTEGER NOT NULL, last_day INTEGER NOT NULL,
-      rel INTEGER NOT NULL, roles TEXT NOT NULL, rec_from INTEGER NOT NULL,
-      PRIMARY KEY (subject, first_day, seq, doc, via)) STRICT, WITHOUT ROWID`);
+    db.exec(timelineTableSql(t));
+    // Rows under each link of a mentioned id's history, as `refile` would have left them: every
+    // version while the link holds now; for a link that ended, the versions some instant read
+    // through it (only those look up their version's end).
     db.exec(`INSERT INTO ${t('timeline')}
       SELECT * FROM (
-        SELECT subject, first_day, seq, doc, via, last_day, rel, roles, rec_from FROM ${t('timeline_load')}
+        SELECT subject, first_day, seq, doc, via, last_day, rel, roles, rec_from, held_from, held_to
+        FROM ${t('timeline_load')}
         UNION ALL
-        SELECT l.target, r.first_day, r.seq, r.doc, r.subject, r.last_day, l.rel, r.roles, r.rec_from
-        FROM ${t('timeline_load')} r JOIN ${t('timeline_links')} l ON l.source = r.subject)
-      ORDER BY 1, 2, 3, 4, 5`);
+        SELECT l.target, r.first_day, r.seq, r.doc, r.subject, r.last_day, l.rel, r.roles, r.rec_from,
+          CASE WHEN l.held_from > r.rec_from THEN l.held_from ELSE 0 END, l.held_to
+        FROM ${t('timeline_load')} r JOIN ${t('timeline_links')} l ON l.source = r.subject
+        WHERE l.held_to IS NULL OR EXISTS (SELECT 1 FROM ${t('incident_versions')} v
+          WHERE v.doc = r.doc AND max(v.rec_from, l.held_from) < min(v.rec_to, l.held_to)))
+      ORDER BY 1, 2, 3, 4, 5, 10`);
     db.exec(`DROP TABLE ${t('timeline_load')}`);
     db.exec(changesIndexSql(t, names));
     this.loading = false;
@@ -200,12 +213,27 @@ export class TimelinesProjection implements Projection {
          SELECT v.doc, v.prev, v.rep_from, v.rep_to FROM chain JOIN ${t('incident_versions')} v ON v.doc = chain.doc`,
       ),
       row: db.prepare(rowSql(this.loading ? 'timeline_load' : 'timeline')),
+      linkedRow: db.prepare(
+        `INSERT INTO ${timeline} (subject, first_day, seq, doc, via, last_day, rel, roles, rec_from, held_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO UPDATE SET rel = excluded.rel, held_to = NULL`,
+      ),
       selfRows: db.prepare(
-        `SELECT first_day, seq, doc, last_day, roles, rec_from FROM ${timeline}
-         WHERE subject = ? AND rel = ${REL.self}`,
+        `SELECT t.first_day, t.seq, t.doc, t.last_day, t.roles, t.rec_from, v.rec_to
+         FROM ${timeline} t JOIN ${t('incident_versions')} v ON v.doc = t.doc
+         WHERE t.subject = ? AND t.rel = ${REL.self}`,
+      ),
+      heldRow: db.prepare(
+        `SELECT held_from FROM ${timeline}
+         WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ? AND held_to IS NULL`,
+      ),
+      closeRow: db.prepare(
+        `UPDATE ${timeline} SET held_to = ?
+         WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ? AND held_from = ?`,
       ),
       unfile: db.prepare(
-        `DELETE FROM ${timeline} WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ?`,
+        `DELETE FROM ${timeline}
+         WHERE subject = ? AND first_day = ? AND seq = ? AND doc = ? AND via = ? AND held_from = ?`,
       ),
       mentioning: db.prepare(
         `SELECT seq, max(doc) AS doc FROM ${timeline} WHERE subject = ? AND rel = ${REL.self} GROUP BY seq ORDER BY seq`,
@@ -225,10 +253,10 @@ export class TimelinesProjection implements Projection {
     if (!this.s || !this.links) throw new Error('timelines projection used before init');
     if (REGISTRY_TYPES.includes(event.type)) {
       const registryEvent = event as RecordedEvent & RegistryEvent;
-      this.refile(this.registryChange(registryEvent, this.links));
-      if (registryEvent.type === 'ActorsMerged') {
-        this.showCanonical(registryEvent.data.into, Date.parse(event.metadata.recordedAt));
-      }
+      const at = Date.parse(event.metadata.recordedAt);
+      if (!Number.isFinite(at)) throw new Error(`event ${event.id} has no valid recordedAt`);
+      this.refile(this.registryChange(registryEvent, this.links, at));
+      if (registryEvent.type === 'ActorsMerged') this.showCanonical(registryEvent.data.into, at);
       return;
     }
     const incidentEvent = event as RecordedEvent & IncidentEvent;
@@ -471,14 +499,30 @@ export class TimelinesProjection implements Projection {
         this.s.row.run(subject, first, seq, doc, subject, last, REL.self, roles, recordedMs);
         if (this.loading) continue;
         for (const link of this.links.links(subject)) {
-          this.s.row.run(link.target, first, seq, doc, subject, last, link.rel, roles, recordedMs);
+          const from = heldFrom(link.from, recordedMs);
+          this.s.linkedRow.run(
+            link.target,
+            first,
+            seq,
+            doc,
+            subject,
+            last,
+            link.rel,
+            roles,
+            recordedMs,
+            from,
+          );
         }
       }
     }
     return doc;
   }
 
-  private registryChange(event: RecordedEvent & RegistryEvent, links: SubjectLinks): LinkChange[] {
+  private registryChange(
+    event: RecordedEvent & RegistryEvent,
+    links: SubjectLinks,
+    at: number,
+  ): LinkChange[] {
     switch (event.type) {
       case 'ActorRegistered': {
         const { actorId, name, provisional } = event.data;
@@ -488,22 +532,25 @@ export class TimelinesProjection implements Projection {
       case 'LocationRegistered': {
         const { locationId, parentId, provisional } = event.data;
         const parent = parentId === null ? null : links.subject('location', parentId);
-        return links.register(links.subject('location', locationId), parent, provisional);
+        return links.register(links.subject('location', locationId), parent, provisional, at);
       }
       case 'LocationPlaced':
         return links.move(
           links.subject('location', event.data.locationId),
           event.data.parentId === null ? null : links.subject('location', event.data.parentId),
+          at,
         );
       case 'ActorsMerged':
         return links.merge(
           links.subject('actor', event.data.actorId),
           links.subject('actor', event.data.into),
+          at,
         );
       case 'ActorAffiliated':
         return links.affiliate(
           links.subject('actor', event.data.actorId),
           links.subject('actor', event.data.affiliatedWith),
+          at,
         );
       default:
         return [];
@@ -511,21 +558,49 @@ export class TimelinesProjection implements Projection {
   }
 
   /**
-   * Files the rows of re-linked subjects anew: rows under targets they no longer reach go, rows
-   * under new targets come. While loading there are no filed rows yet: `finishLoad` files them.
+   * Files the rows of re-linked subjects anew at the change's recorded instant: rows under targets
+   * they no longer reach end there (kept for the instants before it, deleted when no instant reads
+   * them), rows of every version come under new targets from there. While loading there are no
+   * filed rows yet: `finishLoad` files them from the links' history.
    */
   private refile(changes: readonly LinkChange[]): void {
-    if (!this.s || this.loading) return;
-    for (const { source, removed, added } of changes) {
-      const rows = this.s.selfRows.all(source);
-      for (const r of rows) {
-        for (const { target } of removed) this.s.unfile.run(target, r.first_day, r.seq, r.doc, source);
+    const s = this.s;
+    if (!s || this.loading) return;
+    for (const { source, at, removed, added } of changes) {
+      for (const r of s.selfRows.all(source)) {
+        for (const { target } of removed) {
+          const held = s.heldRow.get(target, r.first_day, r.seq, r.doc, source);
+          if (!held) continue;
+          const key = [target, r.first_day, r.seq, r.doc, source, held.held_from] as const;
+          if (Math.max(r.rec_from, held.held_from) < Math.min(r.rec_to, at)) s.closeRow.run(at, ...key);
+          else s.unfile.run(...key);
+        }
         for (const { target, rel } of added) {
-          this.s.row.run(target, r.first_day, r.seq, r.doc, source, r.last_day, rel, r.roles, r.rec_from);
+          const from = heldFrom(at, r.rec_from);
+          s.linkedRow.run(
+            target,
+            r.first_day,
+            r.seq,
+            r.doc,
+            source,
+            r.last_day,
+            rel,
+            r.roles,
+            r.rec_from,
+            from,
+          );
         }
       }
     }
   }
+}
+
+/**
+ * A relation row's `held_from`: the instant its relation began, or 0 when it held already when the
+ * version was recorded (the version's own start is then the row's, and 0 costs no bytes).
+ */
+function heldFrom(linkFrom: number, versionFrom: number): number {
+  return linkFrom > versionFrom ? linkFrom : 0;
 }
 
 /** Roles per participant as ',envoy,participant,' so a role filter is one `instr`. */

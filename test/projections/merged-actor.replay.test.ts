@@ -98,10 +98,21 @@ describe('a merged actor, replayed from logs', () => {
       expect(now.entries.map((e) => [e.actors, e.matchedThrough])).toEqual([
         [[{ ...blinken, role: 'speaker' }], [{ ...blinken, relation: 'self' }]],
       ]);
-      const then = timeline('actor', blinken.id, { asOf: at(3) });
+      // Before the merge the duplicate was an actor of its own: its entry was on its own timeline
+      // (the duplicate's id answers with it), not on the canonical actor's.
+      expect(timeline('actor', blinken.id, { asOf: at(3) }).entries).toEqual([]);
+      const then = timeline('actor', duplicate.id, { asOf: at(3) });
+      expect(then.subject).toEqual({ ...duplicate, kind: null });
       expect(then.entries.map((e) => [e.actors, e.matchedThrough])).toEqual([
-        [[{ ...duplicate, role: 'speaker' }], [{ ...duplicate, relation: 'merged' }]],
+        [[{ ...duplicate, role: 'speaker' }], [{ ...duplicate, relation: 'self' }]],
       ]);
+      expect(timeline('actor', duplicate.id, { asOf: at(6) }).subject).toEqual({
+        ...blinken,
+        kind: 'person',
+      });
+      expect(
+        timeline('actor', blinken.id, { asOf: at(6) }).entries.map((e) => [e.actors, e.matchedThrough]),
+      ).toEqual([[[{ ...blinken, role: 'speaker' }], [{ ...blinken, relation: 'self' }]]]);
       expect(timeline('actor', blinken.id, { reportedBy: '2023-11-30' }).entries[0]?.actors).toEqual([
         { ...blinken, role: 'speaker' },
       ]);
