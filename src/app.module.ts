@@ -38,6 +38,7 @@ import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
 import { NameSuggestions } from './registry/name-suggestions.js';
 import { RegistryReader } from './registry/registry.reader.js';
+import { RegistryRecords } from './registry/registry.records.js';
 import { SearchController, SearchIncidentsHandler } from './search/search.controller.js';
 import { SearchReader } from './search/search.reader.js';
 import {
@@ -124,6 +125,7 @@ export class AppModule {
         Lifecycle,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         RegistryReader,
+        RegistryRecords,
         AidFlowsReader,
         GetAidFlowsHandler,
         ListProjectionsHandler,

@@ -4,6 +4,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import type { Source } from '../incidents/incident.js';
 import { NameSuggestions } from '../registry/name-suggestions.js';
 import { RegistryReader } from '../registry/registry.reader.js';
+import { RegistryRecords } from '../registry/registry.records.js';
 import { type Drafted, Drafter } from './drafter.js';
 import { DraftRequestDto, DraftsDto } from './drafts.dto.js';
 import { RegistryNames } from './names.js';
@@ -22,11 +23,12 @@ export class DraftIncidents extends Query<Drafted> {
 export class DraftIncidentsHandler implements IQueryHandler<DraftIncidents> {
   constructor(
     private readonly reader: RegistryReader,
+    private readonly records: RegistryRecords,
     private readonly suggestions: NameSuggestions,
   ) {}
 
   execute(query: DraftIncidents): Promise<Drafted> {
-    const drafter = new Drafter(new RegistryNames(this.reader, this.suggestions));
+    const drafter = new Drafter(new RegistryNames(this.reader, this.records, this.suggestions));
     return drafter.draft(query.text, query.source);
   }
 }

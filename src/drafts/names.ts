@@ -1,7 +1,8 @@
 import { nameKey } from '../registry/registry.decider.js';
 import type { NameSuggestions, Suggester } from '../registry/name-suggestions.js';
 import type { NearName } from '../registry/near-names.js';
-import type { ActorRecord, LocationRecord, RegistryReader } from '../registry/registry.reader.js';
+import type { RegistryReader } from '../registry/registry.reader.js';
+import type { ActorRecord, LocationRecord, RegistryRecords } from '../registry/registry.records.js';
 import type { RegistryKind } from '../registry/registry.events.js';
 import type { Sentence, Token } from './reading.js';
 
@@ -149,6 +150,7 @@ export class RegistryNames {
 
   constructor(
     private readonly reader: RegistryReader,
+    private readonly records: RegistryRecords,
     suggestions: NameSuggestions,
   ) {
     this.near = suggestions.session();
@@ -173,28 +175,21 @@ export class RegistryNames {
   }
 
   private entry(kind: RegistryKind, id: string): Entry | undefined {
-    try {
-      const record = this.reader.get(kind, id);
-      const canonical = kind === 'actor' ? (record as ActorRecord).mergedInto : undefined;
-      if (canonical !== undefined) return this.entry(kind, canonical);
-      return {
-        id: record.id,
-        name: record.name,
-        entryKind: record.kind,
-        affiliatedWith: kind === 'actor' ? (record as ActorRecord).affiliatedWith : [],
-      };
-    } catch {
-      return undefined;
-    }
+    const record = this.records.find(kind, id);
+    if (record === undefined) return undefined;
+    const canonical = kind === 'actor' ? (record as ActorRecord).mergedInto : undefined;
+    if (canonical !== undefined) return this.entry(kind, canonical);
+    return {
+      id: record.id,
+      name: record.name,
+      entryKind: record.kind,
+      affiliatedWith: kind === 'actor' ? (record as ActorRecord).affiliatedWith : [],
+    };
   }
 
   /** Whether a location sits under another one (Rafah crossing under the Gaza Strip). */
   parentOf(id: string): string | null {
-    try {
-      return (this.reader.get('location', id) as LocationRecord).parentId;
-    } catch {
-      return null;
-    }
+    return (this.records.find('location', id) as LocationRecord | undefined)?.parentId ?? null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { RegistryRecord } from '../registry/registry.reader.js';
+import type { RegistryRecord } from '../registry/registry.records.js';
 import {
   correctionSentence,
   correctionTexts,

@@ -1,7 +1,8 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import { RegistryReader, type RegistrySearchResult } from '../registry/registry.reader.js';
+import type { RegistrySearchResult } from '../registry/registry.queries.js';
+import { RegistryReader } from '../registry/registry.reader.js';
 import { locationIdsOf } from './geojson.js';
 import { FORMATS, type Format, negotiate } from './negotiate.js';
 import { type EntryPage, type Rendered, renderEntries, renderRecords } from './render.js';

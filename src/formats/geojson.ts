@@ -1,5 +1,5 @@
 import type { Coordinates } from '../registry/registry.events.js';
-import type { RegistryRecord } from '../registry/registry.reader.js';
+import type { RegistryRecord } from '../registry/registry.records.js';
 import { detailLines, disputeSentence, disputeTexts, sourceLine } from './entry-text.js';
 import type { EntryPage, PageEntry } from './render.js';
 

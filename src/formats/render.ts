@@ -1,5 +1,6 @@
 import type { Coordinates } from '../registry/registry.events.js';
-import type { MatchedThrough, RegistryRecord } from '../registry/registry.reader.js';
+import type { MatchedThrough } from '../registry/registry.reader.js';
+import type { RegistryRecord } from '../registry/registry.records.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { entriesCsv, recordsCsv } from './csv.js';
 import { entriesGeoJson, recordsGeoJson } from './geojson.js';

@@ -120,9 +120,12 @@ function registration(entry: EntryDescription): Registration {
 /**
  * Registration claims the entry's name and id in the log before it writes the entry: a name or id
  * another entry holds is a 409 naming it, so a registration can never capture another entry's
- * mentions. Claims come first because they are the contested part; a claim this command made is
- * given up again if a later one fails. A crash between the claims and the entry leaves the names
- * claimed for the id they were claimed for, and the retry completes the entry.
+ * mentions. It runs through the one command path: the entry's stream is loaded once, the
+ * registration decided on it, the keys checked and claimed, and the entry appended at the loaded
+ * revision. Claims come before the entry because they are the contested part; a claim this command
+ * made is given up again if the registration is then refused. A crash between the claims and the
+ * entry leaves the names claimed for the id they were claimed for, and the retry completes the
+ * entry (a claim its owner holds already appends nothing).
  */
 @CommandHandler(RegisterEntry)
 export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
@@ -145,41 +148,36 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
       ]);
     }
     const event = registration(entry);
-    const stream = registryStream(kind, entry.id);
-    const decider = entryDecider(kind, entry.id);
-    const loaded = await this.streams.load(stream, decider, context);
-    // A retry of this very request is answered by the handler below; anything else is decided now,
-    // before a name is claimed.
-    if (loaded.ours.length === 0) {
-      decideRegistration(loaded.state, event);
-      await this.checkParent(entry);
-    }
     const claims =
       key === entry.id
-        ? [{ key, as: 'id' as const }]
+        ? [{ key, as: 'id' as const, text: entry.name }]
         : [
-            { key, as: 'name' as const },
-            { key: entry.id, as: 'id' as const },
+            { key, as: 'name' as const, text: entry.name },
+            { key: entry.id, as: 'id' as const, text: entry.id },
           ];
-    const text = (claim: (typeof claims)[number]): string =>
-      claim.as === 'id' && claim.key !== key ? entry.id : entry.name;
-    // Every key is checked before any is claimed: a refused registration writes nothing.
-    for (const claim of claims) await this.names.check(kind, claim.key, entry.id, text(claim));
-    const made: string[] = [];
+    // Keys this command claimed (on any attempt): what it gives up if the registration is refused.
+    const made = new Set<string>();
     try {
-      for (const claim of claims) {
-        if (await this.names.claim(kind, claim.key, entry.id, claim.as, text(claim), context))
-          made.push(claim.key);
-      }
       const written = await this.streams.handle(
-        stream,
-        decider,
-        (state) => decideRegistration(state, event),
+        registryStream(kind, entry.id),
+        entryDecider(kind, entry.id),
+        async (state) => {
+          // Decided before anything is claimed: a registration the entry refuses claims nothing.
+          const events = decideRegistration(state, event);
+          await this.checkParent(entry);
+          // Every key is checked before any is claimed: a refused registration writes nothing.
+          for (const claim of claims) await this.names.check(kind, claim.key, entry.id, claim.text);
+          for (const claim of claims) {
+            if (await this.names.claim(kind, claim.key, entry.id, claim.as, claim.text, context))
+              made.add(claim.key);
+          }
+          return events;
+        },
         context,
       );
       return { id: entry.id, written };
     } catch (error) {
-      await this.giveUp(kind, entry.id, made, error, context);
+      await this.giveUp(kind, entry.id, [...made], error, context);
       throw error;
     }
   }
@@ -187,9 +185,7 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
   /**
    * A registration refused after it claimed names (another claim lost a race, or a registration of
    * the same id under another name won the entry's stream) gives up the names it claimed that the
-   * entry, as the log now holds it, does not answer to: a refused write leaves no name behind. A
-   * failure whose outcome is unknown gives up nothing: the entry may be written, and the retry
-   * completes it.
+   * entry, as the log now holds it, does not answer to: a refused write leaves no name behind.
    */
   private async giveUp(
     kind: RegistryKind,
@@ -198,8 +194,7 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
     error: unknown,
     context: WriteContext,
   ): Promise<void> {
-    if (made.length === 0) return;
-    if (!(error instanceof ConflictError || error instanceof DomainValidationError)) return;
+    if (made.length === 0 || !refused(error)) return;
     const { state } = await this.names.entry(kind, id);
     const kept = new Set(state.registered ? state.keys : []);
     await this.names.release(
@@ -228,8 +223,19 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
 }
 
 /**
- * An alias is claimed in the log first (409 naming the entry that holds it: merge instead), then
- * recorded on the entry. A claim whose entry then refuses the alias (merged meanwhile) is given up.
+ * A write refused by a decision (409, 400/422). Only then are claims given up: a failure whose
+ * outcome is unknown (the store did not answer) gives up nothing, since the entry may be written
+ * and the retry completes it.
+ */
+function refused(error: unknown): boolean {
+  return error instanceof ConflictError || error instanceof DomainValidationError;
+}
+
+/**
+ * An alias, through the one command path: the entry's stream loaded once, the alias decided on it
+ * (a name the entry already answers to writes nothing), its key claimed in the log (409 naming the
+ * entry that holds it: merge instead), then the alias appended at the loaded revision. A claim whose
+ * entry then refuses the alias (merged meanwhile) is given up.
  */
 @CommandHandler(AddAlias)
 export class AddAliasHandler implements ICommandHandler<AddAlias> {
@@ -240,19 +246,26 @@ export class AddAliasHandler implements ICommandHandler<AddAlias> {
 
   async execute({ kind, id: ref, alias, context }: AddAlias): Promise<RegistryWrite> {
     const id = await this.names.entryId(kind, ref);
-    const stream = registryStream(kind, id);
-    const decider = entryDecider(kind, id);
-    const decide = (state: Parameters<typeof decideAlias>[0]) =>
-      decideAlias(this.names.withProvisional(state), alias);
-    const loaded = await this.streams.load(stream, decider, context);
-    if (loaded.ours.length === 0 && decide(loaded.state).length === 0) return { id, written: null };
-    const made = await this.names.claim(kind, nameKey(alias), id, 'alias', alias, context, (holder) =>
-      kind === 'actor' ? `; merge ${holder} into ${id} instead` : '',
-    );
+    const key = nameKey(alias);
+    // Whether this command claimed the key (on any attempt): what it gives up if refused.
+    const made = new Set<string>();
     try {
-      return { id, written: await this.streams.handle(stream, decider, decide, context) };
+      const written = await this.streams.handle(
+        registryStream(kind, id),
+        entryDecider(kind, id),
+        async (state) => {
+          const events = decideAlias(this.names.withProvisional(state), alias);
+          if (events.length === 0) return events;
+          const hint = (holder: string): string =>
+            kind === 'actor' ? `; merge ${holder} into ${id} instead` : '';
+          if (await this.names.claim(kind, key, id, 'alias', alias, context, hint)) made.add(key);
+          return events;
+        },
+        context,
+      );
+      return { id, written };
     } catch (error) {
-      if (made) await this.names.release(kind, [nameKey(alias)], id, context);
+      if (refused(error)) await this.names.release(kind, [...made], id, context);
       throw error;
     }
   }

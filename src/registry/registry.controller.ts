@@ -43,8 +43,8 @@ import {
   RegistryWriteView,
 } from './registry.dto.js';
 import type { RegistryKind } from './registry.events.js';
-import { GetRegistryEntry, SearchRegistry } from './registry.queries.js';
-import type { RegistryRecord, RegistrySearchResult } from './registry.reader.js';
+import { GetRegistryEntry, type RegistrySearchResult, SearchRegistry } from './registry.queries.js';
+import type { RegistryRecord } from './registry.records.js';
 
 const PROBLEM = { description: 'a problem document (application/problem+json)' };
 const slugParam = (what: string): MethodDecorator & ClassDecorator =>

@@ -21,35 +21,6 @@ export interface Expansion {
   readonly ids: ReadonlyMap<string, MatchedThrough>;
 }
 
-export interface ActorRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: string | null;
-  readonly provisional: boolean;
-  readonly aliases: readonly string[];
-  readonly affiliatedWith: readonly string[];
-  readonly mergedFrom: readonly string[];
-  /** Present when this actor was merged: the canonical actor it now stands for. */
-  readonly mergedInto?: string;
-}
-
-export interface LocationRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: string | null;
-  readonly provisional: boolean;
-  readonly aliases: readonly string[];
-  readonly parentId: string | null;
-  readonly coordinates: Coordinates | null;
-}
-
-export type RegistryRecord = ActorRecord | LocationRecord;
-
-export interface RegistrySearchResult<R extends RegistryRecord = RegistryRecord> {
-  readonly items: readonly (R & { readonly matched: string | null })[];
-  readonly nextCursor: string | null;
-}
-
 /** Registry search pages by offset: the ranking is not a stable key to continue after. */
 export function encodeOffset(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64url');
@@ -266,47 +237,6 @@ export class RegistryReader {
     return out;
   }
 
-  /** One registry entry with its names, relations and (for locations) place. */
-  get(kind: RegistryKind, id: string): RegistryRecord {
-    const record = kind === 'actor' ? this.actorRecord(id) : this.locationRecord(id);
-    if (!record) throw new NotFoundError(kind, id);
-    return record;
-  }
-
-  /**
-   * Entries whose name or an alias starts with `q` (or has a word starting with it), canonical
-   * entries only, exact matches first; without `q`, every canonical entry by id.
-   */
-  search(kind: RegistryKind, q: string | undefined, limit: number, offset: number): RegistrySearchResult {
-    const key = q === undefined ? '' : nameKey(q);
-    const canonicalOf = kind === 'actor' ? 'a.canonical_id' : 'n.id';
-    const join = kind === 'actor' ? 'JOIN actors a ON a.actor_id = n.id' : '';
-    const rows = this.readStore
-      .prepare<
-        [{ kind: string; exact: string; prefix: string; word: string; limit: number; offset: number }],
-        { id: string; label: string }
-      >(
-        `SELECT id, label FROM (
-           SELECT ${canonicalOf} AS id, n.label,
-             row_number() OVER (PARTITION BY ${canonicalOf}
-               ORDER BY CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END, n.alias, n.seq) AS pick,
-             min(CASE WHEN n.key = @exact THEN 0 WHEN n.key LIKE @prefix THEN 1 ELSE 2 END)
-               OVER (PARTITION BY ${canonicalOf}) AS rank
-           FROM registry_names n ${join}
-           WHERE n.kind = @kind AND (@exact = '' OR n.key LIKE @prefix OR n.key LIKE @word))
-         WHERE pick = 1 ORDER BY rank, id LIMIT @limit OFFSET @offset`,
-      )
-      .all({ kind, exact: key, prefix: `${key}%`, word: `%-${key}%`, limit: limit + 1, offset });
-    const items = rows.slice(0, limit).flatMap((row) => {
-      const record = kind === 'actor' ? this.actorRecord(row.id) : this.locationRecord(row.id);
-      return record ? [{ ...record, matched: key === '' ? null : row.label }] : [];
-    });
-    return {
-      items,
-      nextCursor: rows.length > limit ? encodeOffset(offset + limit) : null,
-    };
-  }
-
   private actor(id: string): ActorRow | undefined {
     return this.readStore
       .prepare<[string], ActorRow>(
@@ -330,54 +260,5 @@ export class RegistryReader {
          ORDER BY actor_id`,
       )
       .all(canonicalId);
-  }
-
-  private aliases(kind: RegistryKind, ids: readonly string[]): string[] {
-    if (ids.length === 0) return [];
-    return this.readStore
-      .prepare<string[], { label: string }>(
-        `SELECT label FROM registry_names WHERE kind = ? AND id IN (${ids.map(() => '?').join(', ')})
-         AND alias = 1 ORDER BY seq`,
-      )
-      .all(kind, ...ids)
-      .map((r) => r.label);
-  }
-
-  private actorRecord(id: string): ActorRecord | undefined {
-    const row = this.actor(id);
-    if (!row) return undefined;
-    const group = this.group(row.actor_id).map((r) => r.actor_id);
-    const mergedFrom = row.canonical_id === row.actor_id ? group.filter((g) => g !== row.actor_id) : [];
-    const affiliatedWith = this.readStore
-      .prepare<[string], { id: string }>(
-        `SELECT DISTINCT t.canonical_id AS id FROM actor_affiliations f
-         JOIN actors t ON t.actor_id = f.affiliated_with WHERE f.actor_id = ? ORDER BY id`,
-      )
-      .all(row.actor_id)
-      .map((r) => r.id);
-    return {
-      id: row.actor_id,
-      name: row.name,
-      kind: row.kind,
-      provisional: row.provisional === 1,
-      aliases: this.aliases('actor', [row.actor_id]),
-      affiliatedWith,
-      mergedFrom,
-      ...(row.canonical_id === row.actor_id ? {} : { mergedInto: row.canonical_id }),
-    };
-  }
-
-  private locationRecord(id: string): LocationRecord | undefined {
-    const row = this.location(id);
-    if (!row) return undefined;
-    return {
-      id: row.location_id,
-      name: row.name,
-      kind: row.kind,
-      provisional: row.provisional === 1,
-      aliases: this.aliases('location', [row.location_id]),
-      parentId: row.parent_id,
-      coordinates: row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null,
-    };
   }
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { IncidentFacts } from '../../src/incidents/incident.js';
-import type { RegistryEvent } from '../../src/registry/registry.events.js';
+import type { ReadStore } from '../../src/projections/read-store.js';
+import type { RegistryEvent, RegistryKind } from '../../src/registry/registry.events.js';
+import { SearchRegistry, SearchRegistryHandler } from '../../src/registry/registry.queries.js';
+import { RegistryRecords } from '../../src/registry/registry.records.js';
 import { dumpReadModels, replay, type LoggedEvent } from '../support/replay.js';
 
 const meta: LoggedEvent['metadata'] = {
@@ -11,6 +14,16 @@ const meta: LoggedEvent['metadata'] = {
   causationId: 'c',
   schemaVersion: 1,
 };
+
+/** The registry's query side over a replayed read store: entries, and the search use case. */
+function registryQueries(readStore: ReadStore) {
+  const records = new RegistryRecords(readStore);
+  const search = new SearchRegistryHandler(readStore, records);
+  return {
+    records,
+    search: (kind: RegistryKind, q: string) => search.execute(new SearchRegistry(kind, q, 10, undefined)),
+  };
+}
 
 function registry(event: RegistryEvent): LoggedEvent {
   const data = event.data as { actorId?: string; locationId?: string };
@@ -135,15 +148,16 @@ describe('registry events, replayed from logs', () => {
   });
 
   it('the name index: search by alias prefix finds canonical entries only', async () => {
-    const { registry: reader, close } = await replay(log);
-    expect(reader.search('actor', 'beijing', 10, 0).items.map((i) => i.id)).toEqual(['zhai-jun']);
-    expect(reader.search('actor', 'envoy', 10, 0).items.map((i) => i.id)).toEqual(['zhai-jun']);
-    expect(reader.search('location', 'GAZA', 10, 0).items.map((i) => [i.id, i.matched])).toEqual([
+    const { registry: reader, readStore, close } = await replay(log);
+    const { records, search } = registryQueries(readStore);
+    expect((await search('actor', 'beijing')).items.map((i) => i.id)).toEqual(['zhai-jun']);
+    expect((await search('actor', 'envoy')).items.map((i) => i.id)).toEqual(['zhai-jun']);
+    expect((await search('location', 'GAZA')).items.map((i) => [i.id, i.matched])).toEqual([
       ['gaza-strip', 'Gaza'],
     ]);
     expect(reader.namedBy('actor', 'special-envoy-zhai')).toBe('special-envoy-zhai');
-    expect(reader.get('actor', 'special-envoy-zhai')).toMatchObject({ mergedInto: 'zhai-jun' });
-    expect(reader.get('actor', 'zhai-jun')).toMatchObject({
+    expect(records.find('actor', 'special-envoy-zhai')).toMatchObject({ mergedInto: 'zhai-jun' });
+    expect(records.find('actor', 'zhai-jun')).toMatchObject({
       aliases: ['Beijing’s special envoy'],
       affiliatedWith: ['china'],
       mergedFrom: ['envoy-zhai', 'special-envoy-zhai'],
@@ -201,7 +215,7 @@ describe('the demo log with its registry (aliases, affiliation, hierarchy), repl
   const fixture = join(import.meta.dirname, '..', 'fixtures', 'demo-registry-log.ndjson');
 
   it('China with its affiliates, the Palestinian territories with what lies under them', async () => {
-    const { timeline, registry: reader, close } = await replay(fixture);
+    const { timeline, registry: reader, readStore, close } = await replay(fixture);
     const china = timeline('actor', 'china', { include: 'affiliates' });
     expect(china.entries.map((e) => e.kind).sort()).toEqual([
       'aid_delivery',
@@ -239,7 +253,7 @@ describe('the demo log with its registry (aliases, affiliation, hierarchy), repl
       expect(new Set(pages).size).toBe(6);
     }
     expect(reader.namedBy('actor', 'beijings-special-envoy')).toBe('zhai-jun');
-    expect(reader.get('location', 'rafah-crossing')).toMatchObject({
+    expect(registryQueries(readStore).records.find('location', 'rafah-crossing')).toMatchObject({
       parentId: 'gaza-strip',
       aliases: ['Rafah border crossing'],
     });
