@@ -136,6 +136,44 @@ describe('aid flows a journalist can publish (end to end)', () => {
     expect(ks.flows[0]).toMatchObject({ trucks: 40, tonnes: null, unreported: { trucks: 0, tonnes: 1 } });
   });
 
+  it('gives null, not 0, for a period whose every delivery lacked the figure, and a reported 0 as 0', async () => {
+    // A crossing of its own, so the other questions here are not changed by it.
+    const crossing = { id: 'nitzana-crossing', name: 'Nitzana crossing', kind: 'crossing' };
+    expect((await postJson(`${url}/v1/locations`, crossing)).status).toBe(201);
+    await record('nitzana-1', delivery('Nitzana, trucks not reported', '2023-12-20', 'nitzana-crossing', {}));
+    await record(
+      'nitzana-2',
+      delivery('Nitzana, cargo only', '2023-12-20', 'nitzana-crossing', { cargo: ['water'] }),
+    );
+    await record(
+      'nitzana-3',
+      delivery('Nitzana, turned back', '2023-12-21', 'nitzana-crossing', { trucks: 0 }),
+    );
+    const nitzana = await flows('/v1/locations/nitzana-crossing/aid-flows');
+    expect(
+      nitzana.flows.map(
+        (f: {
+          period: string;
+          deliveries: number;
+          trucks: number | null;
+          unreported: { trucks: number };
+        }) => [f.period, f.deliveries, f.trucks, f.unreported.trucks],
+      ),
+    ).toEqual([
+      ['2023-12-20', 2, null, 2],
+      ['2023-12-21', 1, 0, 0],
+    ]);
+    const weekly = await flows('/v1/locations/nitzana-crossing/aid-flows?granularity=week');
+    expect(weekly.flows).toEqual([
+      expect.objectContaining({
+        period: '2023-W51',
+        deliveries: 3,
+        trucks: 0,
+        unreported: expect.objectContaining({ trucks: 2 }),
+      }),
+    ]);
+  });
+
   it('carries the claims of a disputed figure', async () => {
     const ks = await flows('/v1/locations/kerem-shalom-crossing/aid-flows?from=2023-12-17&to=2023-12-17');
     expect(ks.flows[0]).toMatchObject({ trucks: 137, disputed: ['trucks'] });

@@ -29,6 +29,7 @@ export class AidFlowsProjection implements Projection {
   private statements:
     | {
         incident: Database.Statement<[string], { seq: number; events: string }>;
+        newIncident: Statement;
         saveIncident: Statement;
         close: Statement;
         version: Statement;
@@ -54,16 +55,18 @@ export class AidFlowsProjection implements Projection {
     `);
     this.statements = {
       incident: db.prepare(`SELECT seq, events FROM ${incidents} WHERE incident_id = ?`),
-      saveIncident: db.prepare(
-        `INSERT OR REPLACE INTO ${incidents} (incident_id, seq, events) VALUES (?, ?, ?)`,
-      ),
+      // Plain INSERT and UPDATE: OR REPLACE / OR IGNORE would make SQLite journal every page each
+      // statement touches (a statement journal per row); measured on search's rebuild, see decision 0006.
+      newIncident: db.prepare(`INSERT INTO ${incidents} (incident_id, seq, events) VALUES (?, ?, ?)`),
+      saveIncident: db.prepare(`UPDATE ${incidents} SET events = ? WHERE incident_id = ?`),
       close: db.prepare(`UPDATE ${versions} SET rec_to = ? WHERE incident_id = ? AND rec_to = ${OPEN_MS}`),
       version: db.prepare(
         `INSERT INTO ${versions} (incident_id, seq, kind, rec_from, rec_to, rep_from, rep_to, first_day, last_day,
            dated, occurred, crossing_id, crossing_name, details, claims)
          VALUES (?, ?, ?, ?, ${OPEN_MS}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      place: db.prepare(`INSERT OR IGNORE INTO ${places} (location, first_day, vid) VALUES (?, ?, ?)`),
+      // Each version is new (its vid too) and its locations are distinct: nothing to ignore.
+      place: db.prepare(`INSERT INTO ${places} (location, first_day, vid) VALUES (?, ?, ?)`),
     };
   }
 
@@ -73,31 +76,37 @@ export class AidFlowsProjection implements Projection {
     const recordedMs = Date.parse(recorded.metadata.recordedAt);
     const rep = reportedOn(event, recordedMs);
     const incidentId = event.data.incidentId;
-    let seq: number;
-    let events: FlowEvent[];
     if (isIncidentReported(event)) {
       const kind = KIND_OF_REPORT[event.type];
       if (!isFlowKind(kind)) return;
       const { occurred, locations, details } = event.data;
-      seq = Number(recorded.position);
-      events = [{ type: 'report', rep, kind, facts: { occurred, locations, details } }];
-    } else {
-      const known = this.statements.incident.get(incidentId);
-      if (!known) return;
-      const next = flowEvent(event, rep);
-      if (!next) return;
-      seq = known.seq;
-      events = [...(JSON.parse(known.events) as FlowEvent[]), next];
+      const seq = Number(recorded.position);
+      const events: FlowEvent[] = [{ type: 'report', rep, kind, facts: { occurred, locations, details } }];
+      this.statements.newIncident.run(incidentId, seq, JSON.stringify(events));
+      // A new incident has no open version to close.
+      this.write(incidentId, seq, events, recordedMs, false);
+      return;
     }
-    this.statements.saveIncident.run(incidentId, seq, JSON.stringify(events));
-    this.write(incidentId, seq, events, recordedMs);
+    const known = this.statements.incident.get(incidentId);
+    if (!known) return;
+    const next = flowEvent(event, rep);
+    if (!next) return;
+    const events = [...(JSON.parse(known.events) as FlowEvent[]), next];
+    this.statements.saveIncident.run(JSON.stringify(events), incidentId);
+    this.write(incidentId, known.seq, events, recordedMs, true);
   }
 
   /** Closes the incident's open versions at `at` and writes its reported-axis versions from `at` on. */
-  private write(incidentId: string, seq: number, events: readonly FlowEvent[], at: number): void {
+  private write(
+    incidentId: string,
+    seq: number,
+    events: readonly FlowEvent[],
+    at: number,
+    hasOpen: boolean,
+  ): void {
     if (!this.statements) return;
     const { close, version, place } = this.statements;
-    close.run(at, incidentId);
+    if (hasOpen) close.run(at, incidentId);
     for (const { repFrom, repTo, state } of reportedVersions(incidentId, events)) {
       const { first, last, dated } = flowDays(state.facts);
       const crossing = state.facts.locations.find((l) => l.role === 'crossing');

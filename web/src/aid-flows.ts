@@ -180,11 +180,14 @@ export function chart(
           `disputed: ${c.publisher} says ${c.claimed} trucks`,
         className: 'claims',
       }),
-      // Above the column, over its own figure: "disputed: UN OCHA says 14".
+      // Above the column, over its own figure: "disputed: 14". Short, so a publisher's long name
+      // cannot run across the neighbouring columns; who says it is the label's title and in the table.
       Plot.text(claims, {
         x: 'period',
         y: (c: FlowRow & { claimed: number }) => Math.max(c.claimed, c.trucks ?? 0),
-        text: (c: { claimed: number; publisher: string }) => `disputed: ${c.publisher} says ${c.claimed}`,
+        text: (c: { claimed: number }) => `disputed: ${c.claimed}`,
+        title: (c: FlowRow & { claimed: number; publisher: string }) =>
+          `${periodText(c)}: ${c.publisher} says ${c.claimed} trucks (recorded ${c.trucks ?? 'none'})`,
         dy: -24,
         fill: '#a4161a',
         fontWeight: 'bold',
