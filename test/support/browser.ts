@@ -11,11 +11,13 @@ import { webRoot } from '../../src/web.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
-export const BROWSER_MISSING: string | null = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install chromium)`
-  : webRoot() === undefined
-    ? 'the page is not built (npm run build:web)'
-    : null;
+/** Why Chromium cannot run here, or null: for tests that drive a page of their own. */
+export const CHROMIUM_MISSING: string | null = existsSync(CHROMIUM)
+  ? null
+  : `${CHROMIUM} not found (apt-get install chromium)`;
+
+export const BROWSER_MISSING: string | null =
+  CHROMIUM_MISSING ?? (webRoot() === undefined ? 'the page is not built (npm run build:web)' : null);
 
 const FLAGS = [
   '--headless',
@@ -37,8 +39,14 @@ export interface OpenBrowser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Playwright's limit for one action or wait on the page. */
+  readonly timeoutMs?: number;
+}
+
 /** A fresh Chromium profile on one page, watching for foreign requests and page errors. */
-export async function openBrowser(origin: string): Promise<OpenBrowser> {
+export async function openBrowser(origin: string, options: BrowserOptions = {}): Promise<OpenBrowser> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
   let context: BrowserContext;
@@ -47,7 +55,7 @@ export async function openBrowser(origin: string): Promise<OpenBrowser> {
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
-      viewport: { width: 1280, height: 900 },
+      viewport: options.viewport ?? { width: 1280, height: 900 },
     });
   } catch (error) {
     rmSync(profile, { recursive: true, force: true });
@@ -62,7 +70,7 @@ export async function openBrowser(origin: string): Promise<OpenBrowser> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(options.timeoutMs ?? 5000);
   return {
     page,
     context,

@@ -39,13 +39,17 @@ export async function stopLeftoverServers(): Promise<void> {
   );
 }
 
-/** Starts the built server (`npm run build` first) as a child process and waits until it listens. */
+/**
+ * Starts the built server (`npm run build` first) as a child process and waits until it listens.
+ * `nodeArgs` go to node before the server's script (`--expose-gc`, `--import` of a probe).
+ */
 export async function startServer(
   env: Record<string, string>,
   timeoutMs: number = DEADLINE.serverListen,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build before these tests`);
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       ...process.env,
       PORT: '0',

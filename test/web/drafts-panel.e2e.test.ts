@@ -1,39 +1,27 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadEvalText } from '../../eval/fixtures.js';
 import { type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
-import { webRoot } from '../../src/web.js';
+import { ARTIFACTS, BROWSER_MISSING, openBrowser } from '../support/browser.js';
+import { describeUnless } from '../support/skip.js';
 
 /**
  * The page's "From an article" panel in a real browser (Debian's Chromium, playwright-core): an
  * editor pastes an article, confirms one draft and finds it in the timeline. Without Chromium or
  * a built page the test is skipped, never passed.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 const EDITOR_KEY = 'editor-key-for-draft-tests';
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install chromium)`
-  : webRoot() === undefined
-    ? 'the page is not built (npm run build:web)'
-    : null;
-if (missing !== null) process.stderr.write(`drafts panel browser test skipped: ${missing}\n`);
-const describeInBrowser = missing === null ? describe : describe.skip;
-
-describeInBrowser('"From an article" on the newsroom page, in Chromium', () => {
+// Skipped with the reason in the title: the skip reporter prints it at the end of the run.
+describeUnless(BROWSER_MISSING)('"From an article" on the newsroom page, in Chromium', () => {
   let running: RunningApp;
   let data: { dir: string; remove: () => void };
-  let profile: string;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
+  let foreignRequests: string[] = [];
   const cleanups: (() => unknown)[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     data = tempDir('dateline-drafts-web-');
     cleanups.push(data.remove);
     running = await startApp(data.dir, {
@@ -41,26 +29,14 @@ describeInBrowser('"From an article" on the newsroom page, in Chromium', () => {
       DATELINE_API_KEYS: `editor:${EDITOR_KEY},${TEST_KEYS}`,
     });
     cleanups.push(() => running.close());
-    profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
-    cleanups.push(() => {
-      rmSync(profile, { recursive: true, force: true });
-    });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
+    const browser = await openBrowser(running.url, {
       viewport: { width: 1280, height: 1000 },
+      timeoutMs: 10000,
     });
-    cleanups.push(() => context.close());
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(10000);
+    cleanups.push(() => browser.close());
+    page = browser.page;
+    pageErrors = browser.pageErrors;
+    foreignRequests = browser.foreignRequests;
   }, 30000);
 
   afterAll(async () => {
@@ -110,5 +86,6 @@ describeInBrowser('"From an article" on the newsroom page, in Chromium', () => {
       })
       .waitFor();
     expect(pageErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
   }, 60000);
 });

@@ -1,50 +1,29 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
-import { webRoot } from '../../src/web.js';
+import { ARTIFACTS, BROWSER_MISSING, openBrowser } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
 /**
  * The newsroom page in a real browser: Debian's Chromium driven by playwright-core.
  * Without /usr/bin/chromium (or without a built page) these tests are skipped, never passed.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 const DOCS_SCREENSHOTS = process.env['DATELINE_DOCS_SCREENSHOT'] === 'true';
 const EDITOR_KEY = 'editor-key-for-tests';
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install chromium)`
-  : webRoot() === undefined
-    ? 'the page is not built (npm run build:web)'
-    : null;
 // Skipped with the reason in the title: the skip reporter prints it at the end of the run.
-const describeInBrowser = describeUnless(missing);
+const describeInBrowser = describeUnless(BROWSER_MISSING);
 
 describeInBrowser('newsroom page in Chromium', () => {
   let running: RunningApp;
   let data: { dir: string; remove: () => void };
-  let profile: string;
-  let context: BrowserContext;
   let page: Page;
-  const foreignRequests: string[] = [];
-  const pageErrors: string[] = [];
+  let foreignRequests: string[] = [];
+  let pageErrors: string[] = [];
   /** Undone in reverse order, whatever part of the setup succeeded. */
   const cleanups: (() => unknown)[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     data = tempDir('dateline-web-');
     cleanups.push(data.remove);
     // The editor forms are used with an editor key, as a desk editor would.
@@ -62,25 +41,9 @@ describeInBrowser('newsroom page in Chromium', () => {
         })
       ).status,
     ).toBe(201);
-    profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
-    cleanups.push(() => {
-      rmSync(profile, { recursive: true, force: true });
-    });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    cleanups.push(() => context.close());
-    const origin = new URL(running.url).origin;
-    context.on('request', (request) => {
-      const url = request.url();
-      if (!url.startsWith('data:') && new URL(url).origin !== origin) foreignRequests.push(url);
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.setDefaultTimeout(5000);
+    const browser = await openBrowser(running.url);
+    cleanups.push(() => browser.close());
+    ({ page, foreignRequests, pageErrors } = browser);
   }, 30000);
 
   afterAll(async () => {

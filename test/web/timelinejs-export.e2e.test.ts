@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { CHROMIUM_MISSING, openBrowser } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
 /**
@@ -12,23 +12,11 @@ import { describeUnless } from '../support/skip.js';
  * export of a timeline whose every text was written by someone trying to run script. Nothing of
  * theirs may become an element, an attribute or a handler.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const TIMELINEJS = join(process.cwd(), 'node_modules', '@knight-lab', 'timelinejs', 'dist');
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
-const missing = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} not found (apt-get install chromium)`
-  : !existsSync(join(TIMELINEJS, 'js', 'timeline.js'))
-    ? 'TimelineJS is not installed (npm ci)'
-    : null;
+const missing =
+  CHROMIUM_MISSING ??
+  (existsSync(join(TIMELINEJS, 'js', 'timeline.js')) ? null : 'TimelineJS is not installed (npm ci)');
 // Skipped with the reason in the title: the skip reporter prints it at the end of the run.
 const describeInBrowser = describeUnless(missing);
 
@@ -129,7 +117,6 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
   let running: RunningApp;
   let server: Server;
   let origin: string;
-  let context: BrowserContext;
   let page: Page;
   let exported: string;
   let actorId: string;
@@ -213,24 +200,16 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
     if (address === null || typeof address === 'string') throw new Error('no port');
     origin = `http://127.0.0.1:${address.port}`;
 
-    const profile = mkdtempSync(join(tmpdir(), 'dateline-chromium-'));
-    cleanups.push(() => rmSync(profile, { recursive: true, force: true }));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1100, height: 800 },
-    });
-    cleanups.push(() => context.close());
+    const browser = await openBrowser(origin, { viewport: { width: 1100, height: 800 }, timeoutMs: 10000 });
+    cleanups.push(() => browser.close());
     // Loopback only: whatever the export makes the page ask for elsewhere is refused and noted.
-    await context.route('**/*', (route) => {
+    await browser.context.route('**/*', (route) => {
       const url = route.request().url();
       if (url.startsWith(`${origin}/`) || url.startsWith('data:')) return route.continue();
       foreignRequests.push(url);
       return route.abort();
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10000);
+    page = browser.page;
   }, 60000);
 
   afterAll(async () => {
