@@ -37,6 +37,12 @@ export function decodeOffset(cursor: string | undefined): number {
   throw new DomainValidationError([{ field: 'cursor', message: 'is not a cursor this service issued' }]);
 }
 
+/** A location and every location below it at a recorded instant: one index search per place found. */
+export const DESCENDANTS_AS_OF_SQL = `WITH RECURSIVE tree(id) AS (
+    SELECT ? UNION SELECT p.location_id FROM location_parents p JOIN tree ON p.parent_id = tree.id
+    WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
+  SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`;
+
 interface ActorRow {
   actor_id: string;
   name: string;
@@ -178,10 +184,7 @@ export class RegistryReader {
                 .all(id)
             : this.readStore
                 .prepare<[string, number, number], { location_id: string; name: string }>(
-                  `WITH RECURSIVE tree(id) AS (
-                     SELECT ? UNION SELECT p.location_id FROM location_parents p JOIN tree ON p.parent_id = tree.id
-                     WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
-                   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
+                  DESCENDANTS_AS_OF_SQL,
                 )
                 .all(id, asOf, asOf);
         for (const row of rows) {
