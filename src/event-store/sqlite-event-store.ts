@@ -40,6 +40,8 @@ interface PendingAppend {
 }
 
 const DEFAULT_BATCH = 1000;
+/** Streams whose last revision the writer remembers; the oldest entry goes first past this. */
+const REVISION_CACHE_SIZE = 65_536;
 
 /** Thrown inside a group when an append may be the retry of one already written. */
 class PossibleReplay extends Error {
@@ -64,6 +66,13 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  /**
+   * Last revision of recently written streams, as this connection committed them. Valid only while
+   * no other connection has committed (PRAGMA data_version unchanged), and dropped whenever a group
+   * transaction fails, so it never holds a revision the file does not.
+   */
+  private readonly revisions = new Map<string, number>();
+  private dataVersion = -1;
 
   private readonly stmt: {
     streamRevision: Database.Statement<[string], { revision: number | null }>;
@@ -73,6 +82,7 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
     countAfter: Database.Statement<[number, number], { n: number }>;
+    dataVersion: Database.Statement<[], number>;
   };
   private readonly savepoint: (pending: PendingAppend) => AppendResult;
   private readonly groupCommit: Database.Transaction<
@@ -115,11 +125,19 @@ export class SqliteEventStore implements EventStore {
       countAfter: this.db.prepare(
         'SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE position > ? LIMIT ?)',
       ),
+      // Changes when another connection (another process sharing the file) commits.
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     // A nested better-sqlite3 transaction is a savepoint: a failure undoes only this append.
     this.savepoint = this.db.transaction((pending: PendingAppend) => this.appendInTransaction(pending));
     this.groupCommit = this.db.transaction(
       (batch: readonly PendingAppend[], outcomes: ({ ok: AppendResult } | { error: unknown })[]) => {
+        // Read under the write lock: no other connection can commit until this group ends.
+        const version = this.stmt.dataVersion.get() ?? -1;
+        if (version !== this.dataVersion) {
+          this.revisions.clear();
+          this.dataVersion = version;
+        }
         for (const pending of batch) outcomes.push(this.appendOne(pending));
       },
     );
@@ -151,6 +169,8 @@ export class SqliteEventStore implements EventStore {
     try {
       this.groupCommit.immediate(batch, outcomes);
     } catch (error) {
+      // Rolled back: what the group remembered may not be in the file.
+      this.revisions.clear();
       const failure = new StoreUnavailableError(`append failed: ${(error as Error).message}`);
       for (const pending of batch) pending.reject(failure);
       return;
@@ -168,9 +188,9 @@ export class SqliteEventStore implements EventStore {
     try {
       // A single INSERT is atomic on its own, so only a multi-event append needs a savepoint
       // (a nested better-sqlite3 transaction) to undo its earlier events when a later one fails.
-      return {
-        ok: pending.events.length === 1 ? this.appendInTransaction(pending) : this.savepoint(pending),
-      };
+      const ok = pending.events.length === 1 ? this.appendInTransaction(pending) : this.savepoint(pending);
+      this.remember(pending.stream, Number(ok.nextRevision));
+      return { ok };
     } catch (error) {
       if (!(error instanceof PossibleReplay)) return { error };
       try {
@@ -181,13 +201,40 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  private remember(stream: string, revision: number): void {
+    if (!this.revisions.has(stream) && this.revisions.size >= REVISION_CACHE_SIZE) {
+      const oldest = this.revisions.keys().next();
+      if (oldest.done !== true) this.revisions.delete(oldest.value);
+    }
+    this.revisions.set(stream, revision);
+  }
+
+  /**
+   * The stream's last revision without a read where that is safe: remembered from this writer's
+   * own commits, or, for an append that expects no stream, assumed absent ("optimistic"): the
+   * unique (stream, revision) index then refuses revision 0 of a stream that exists, and the
+   * append is checked again with the real revision.
+   */
+  private currentRevision(
+    stream: string,
+    pending: PendingAppend,
+    read: boolean,
+  ): { current: number | null; optimistic: boolean } {
+    const remembered = this.revisions.get(stream);
+    if (remembered !== undefined) return { current: remembered, optimistic: false };
+    if (!read && pending.options.expectedRevision === 'no_stream') return { current: null, optimistic: true };
+    return { current: this.stmt.streamRevision.get(stream)?.revision ?? null, optimistic: false };
+  }
+
   /**
    * Checks the expected revision, then inserts. The idempotency lookup (is this a retry of an
    * append that already succeeded?) runs only when the check or the first insert fails, which a
-   * retry always makes it do, so the common path costs one read and one insert per event.
+   * retry always makes it do, so the common path costs one insert per event (and one revision
+   * read for a stream the writer has not written recently).
    */
-  private appendInTransaction({ stream, events, options }: PendingAppend): AppendResult {
-    const current = this.stmt.streamRevision.get(stream)?.revision ?? null;
+  private appendInTransaction(pending: PendingAppend, read = false): AppendResult {
+    const { stream, events, options } = pending;
+    const { current, optimistic } = this.currentRevision(stream, pending, read);
     const expected = options.expectedRevision;
     const actual = current === null ? 'no_stream' : BigInt(current);
     const matches =
@@ -218,6 +265,8 @@ export class SqliteEventStore implements EventStore {
         position = Number(info.lastInsertRowid);
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          // Nothing of this append is written yet: check it again against the stream as stored.
+          if (optimistic && i === 0) return this.appendInTransaction(pending, true);
           const duplicate = new DuplicateEventIdError(`event id ${event.id} was already appended`);
           // Only a clash on the first event can be a retry: nothing of this append is written yet.
           throw i === 0 ? new PossibleReplay(duplicate) : duplicate;

@@ -32,6 +32,41 @@ describe('SQLite event store, file specifics', () => {
     await second.close();
   });
 
+  it('checks expected revisions against appends made by another store on the same file', async () => {
+    // The writer remembers stream revisions between groups; an append through another connection
+    // must invalidate what it remembers, never be overwritten or misreported as a duplicate.
+    const path = join(dir, 'two-writers.db');
+    const a = new SqliteEventStore({ path });
+    const b = new SqliteEventStore({ path });
+    const meta = { recordedAt: 'x', recordedBy: 'y', correlationId: 'c', causationId: 'c', schemaVersion: 1 };
+    const event = (): { id: string; type: string; data: object; metadata: typeof meta } => ({
+      id: crypto.randomUUID(),
+      type: 'T',
+      data: {},
+      metadata: meta,
+    });
+    await a.append('incident-3', [event()], { expectedRevision: 'no_stream' });
+    await a.append('incident-3', [event()], { expectedRevision: 0n });
+    await b.append('incident-3', [event()], { expectedRevision: 1n });
+    await expect(a.append('incident-3', [event()], { expectedRevision: 1n })).rejects.toMatchObject({
+      name: 'WrongExpectedRevisionError',
+    });
+    await expect(a.append('incident-3', [event()], { expectedRevision: 2n })).resolves.toEqual({
+      nextRevision: 3n,
+      position: 4n,
+    });
+    await b.append('incident-4', [event()], { expectedRevision: 'no_stream' });
+    await expect(a.append('incident-4', [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+      name: 'WrongExpectedRevisionError',
+    });
+    await expect(a.append('incident-4', [event()], { expectedRevision: 'any' })).resolves.toEqual({
+      nextRevision: 1n,
+      position: 6n,
+    });
+    await a.close();
+    await b.close();
+  });
+
   it('a second store on the same file sees appends through its subscription', async () => {
     const path = join(dir, 'shared.db');
     const writer = new SqliteEventStore({ path });
