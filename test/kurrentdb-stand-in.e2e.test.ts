@@ -1,4 +1,5 @@
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
+import { TEST_TIMEOUT } from './support/deadlines.js';
 import { convoy } from './support/fixtures.js';
 import { KurrentDbStandIn } from './support/kurrentdb-stand-in/server.js';
 
@@ -65,5 +66,5 @@ describe('Dateline on a KurrentDB node (stand-in)', () => {
     } finally {
       node.resume();
     }
-  }, 30_000);
+  }, TEST_TIMEOUT.inProcess);
 });
