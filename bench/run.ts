@@ -7,7 +7,9 @@
  *  2. rebuild of every projection from the whole log, in a child process (events/s, peak RSS);
  *  3. cold start of the server on that log with the rebuilt, up-to-date read models;
  *  4. timelines over HTTP at 32 connections (actor; location with descendants; actor with asOf);
- *  5. batch ingest over HTTP, then single-incident POSTs from 32 clients (bounded counts).
+ *  5. batch ingest over HTTP, then single-incident POSTs from 32 clients (bounded counts);
+ *  6. the 201 path through the store port: 1 and 32 writers, each append waiting until the read
+ *     models show it (bench/read-your-writes.ts; fresh stores, not the big log).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import {
   recordedAtMs,
 } from './generator.js';
 import { getRequests, load, type LoadResult, postBatches } from './load.js';
+import { readYourWritesPhase } from './read-your-writes.js';
 import { bars as bars_, type Figure, judge, table } from './report.js';
 import { Rng } from './rng.js';
 import { startCeiling, startServer, type ServerProcess, waitUntilReady, WRITE_HEADERS } from './server.js';
@@ -42,6 +45,7 @@ interface Plan {
   readonly batchSize: number;
   readonly singlePostSeconds: number;
   readonly singlePostMax: number;
+  readonly readYourWritesSeconds: number;
   readonly connections: number;
   readonly keep: boolean;
   readonly profileDir: string | undefined;
@@ -75,6 +79,7 @@ function plan(): Plan {
     batchSize: 500,
     singlePostSeconds: quick ? 3 : 10,
     singlePostMax: quick ? 10_000 : 50_000,
+    readYourWritesSeconds: quick ? 2 : 10,
     connections: 32,
     keep: values.keep,
     profileDir: values.profile ? join(RESULTS, 'profiles') : undefined,
@@ -482,6 +487,31 @@ async function main(): Promise<void> {
       value: single.rps,
     });
     log(`  ${single.rps} incidents/s, p99 ${single.p99Ms} ms, non-2xx ${single.non2xx}`);
+
+    // 6. the 201 path through the port, on fresh stores (the figure is the path's, not the log's size)
+    log(
+      `phase 6: read-your-writes through the store port, 1 and 32 writers, ${p.readYourWritesSeconds} s each`,
+    );
+    const ryw = await readYourWritesPhase({
+      seed: p.seed,
+      seconds: p.readYourWritesSeconds,
+      writers: [1, 32],
+      maxIncidents: p.quick ? 100_000 : 500_000,
+    });
+    raw.readYourWrites = ryw;
+    for (const r of ryw) {
+      figure({
+        key: `readYourWritesIncidentsPerSec[${r.writers}]`,
+        phase: `append + wait until shown (store port, ${r.writers} writer${r.writers === 1 ? '' : 's'})`,
+        label: 'incidents/s',
+        unit: 'incidents/s',
+        value: r.notShown > 0 ? null : r.incidentsPerSec,
+        ...(r.notShown > 0 ? { reason: `${r.notShown} writes not shown within the wait` } : {}),
+      });
+      log(
+        `  ${r.writers} writer(s): ${r.incidentsPerSec} incidents/s, ${r.cpuMicrosPerIncident} µs CPU per incident`,
+      );
+    }
   } catch (error) {
     // Keep what was measured: the table and the JSON still say which phase failed and why.
     failure = (error as Error).stack ?? String(error);
@@ -522,6 +552,10 @@ async function main(): Promise<void> {
     descendantsTimelineRps: value('descendantsTimelineRps'),
     descendantsTimelineP50Ms: value('descendantsTimelineP50Ms'),
     descendantsTimelineP99Ms: value('descendantsTimelineP99Ms'),
+    readYourWritesIncidentsPerSec: {
+      1: value('readYourWritesIncidentsPerSec[1]'),
+      32: value('readYourWritesIncidentsPerSec[32]'),
+    },
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FieldErrorDto, ProblemDto } from './common/problem.dto.js';
 import { detailsSchemas } from './incidents/details.schema.js';
+import { VIEW_SCHEMAS } from './timelines/timeline-entry.js';
 
 /** The OpenAPI 3 document of every route, built from the controllers' and DTOs' decorators. */
 export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -28,9 +29,40 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       }
     }
   }
+  describeViews(document);
   describeDetails(document);
   describeAliasPaths(document);
+  describeDownloads(document);
   return document;
+}
+
+/**
+ * Every read that takes `format=` answers the formats but JSON as a file to keep, and pages through
+ * `Link` in every format (see formats/format.interceptor.ts): the answer's headers say so.
+ */
+function describeDownloads(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    const parameters = item.get?.parameters ?? [];
+    if (!parameters.some((p) => 'name' in p && p.name === 'format' && p.in === 'query')) continue;
+    for (const [status, response] of Object.entries(item.get?.responses ?? {})) {
+      if (!status.startsWith('2') || response === undefined || !('description' in response)) continue;
+      response.headers = {
+        ...response.headers,
+        'Content-Disposition': {
+          description:
+            'every format but json: attachment; filename="<subject>-timeline.<ext>" (zhai-jun-timeline.csv; ' +
+            'incidents.<ext> for search, actors.<ext> / locations.<ext> for the registry), whether the format ' +
+            'was asked by format= or Accept',
+          schema: { type: 'string' },
+        },
+        Link: {
+          description:
+            'in every format, when there is a next page: <the same request with its cursor>; rel="next"',
+          schema: { type: 'string' },
+        },
+      };
+    }
+  }
 }
 
 /**
@@ -64,6 +96,18 @@ function describeAliasPaths(document: OpenAPIObject): void {
 }
 
 /**
+ * The incident view is declared once as JSON Schema (timelines/timeline-entry.ts); the answers'
+ * DTOs point at these components by name.
+ */
+function describeViews(document: OpenAPIObject): void {
+  const schemas = ((document.components ??= {}).schemas ??= {});
+  // A plain JSON copy: the declaration's objects carry TypeBox's symbol keys, which the document needs not.
+  for (const [name, schema] of Object.entries(VIEW_SCHEMAS)) {
+    schemas[name] = JSON.parse(JSON.stringify(schema)) as (typeof schemas)[string];
+  }
+}
+
+/**
  * `details` depends on the incident's kind: each kind's schema is a component derived from the kind
  * table (`CeasefireDetails`, …), and every `details` property points at them.
  */
@@ -73,7 +117,7 @@ function describeDetails(document: OpenAPIObject): void {
   Object.assign(schemas, perKind);
   document.components.schemas = schemas;
   const anyOf = Object.keys(perKind).map((name) => ({ $ref: `#/components/schemas/${name}` }));
-  for (const name of ['RecordIncidentDto', 'TimelineEntryDto', 'ChangesDto']) {
+  for (const name of ['RecordIncidentDto', 'ChangesDto']) {
     const schema = schemas[name];
     const properties = schema && 'properties' in schema ? schema.properties : undefined;
     const details = properties?.details;

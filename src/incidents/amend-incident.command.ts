@@ -21,6 +21,7 @@ import type { Source } from './incident.js';
 import type { ChangesInput } from './incident.changes.js';
 import {
   type AddIncidentSource,
+  amendable,
   type CorrectIncident,
   decide,
   type DisputeIncident,
@@ -102,9 +103,10 @@ export class AmendIncidentHandler implements ICommandHandler<AmendIncident> {
     if (amendment.type !== 'CorrectIncident')
       return { events: decide(amendment, state, incidentId), misses: [] };
     const { changes, reason, source } = amendment.data;
-    // Nothing to resolve for an incident that cannot be corrected: the decider says why.
+    // An incident that cannot be corrected (unknown, retracted) is refused before any name is looked up.
+    const current = amendable(state, incidentId, 'corrected');
     const resolution = this.resolver.start();
-    const resolved = state.status === 'recorded' ? await resolveChanges(resolution, state.kind, changes) : {};
+    const resolved = await resolveChanges(resolution, current.kind, changes);
     const command: CorrectIncident = {
       type: 'CorrectIncident',
       data: { changes: resolved, reason, ...(source ? { source } : {}) },

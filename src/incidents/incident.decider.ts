@@ -63,8 +63,8 @@ export const initialState = (): IncidentState => ({ status: 'absent' });
 
 type Recorded = Exclude<IncidentState, { status: 'absent' }>;
 
-/** An amendment needs a recorded incident that has not been retracted. */
-function amendable(state: IncidentState, incidentId: string, what: string): Recorded {
+/** An amendment needs a recorded incident that has not been retracted: 404 or 409 otherwise. */
+export function amendable(state: IncidentState, incidentId: string, what: string): Recorded {
   if (state.status === 'absent') throw new NotFoundError('incident', incidentId);
   if (state.status === 'retracted') {
     throw new ConflictError(`incident ${state.incidentId} is retracted and cannot be ${what}`);

@@ -25,6 +25,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONFIG, type Config } from '../config/config.js';
@@ -39,7 +40,6 @@ import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
-import { TimelineEntryDto } from '../timelines/timeline-page.dto.js';
 import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
 import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
@@ -222,7 +222,7 @@ export class IncidentsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'The current state of an incident, with its ETag' })
-  @ApiOkResponse({ type: TimelineEntryDto })
+  @ApiOkResponse({ schema: { $ref: getSchemaPath('IncidentView') } })
   @ApiBadRequestResponse(PROBLEM)
   @ApiNotFoundResponse(PROBLEM)
   async get(

@@ -37,6 +37,12 @@ export function decodeOffset(cursor: string | undefined): number {
   throw new DomainValidationError([{ field: 'cursor', message: 'is not a cursor this service issued' }]);
 }
 
+/** A location and every location below it at a recorded instant: one index search per place found. */
+export const DESCENDANTS_AS_OF_SQL = `WITH RECURSIVE tree(id) AS (
+    SELECT ? UNION SELECT p.location_id FROM location_parents p JOIN tree ON p.parent_id = tree.id
+    WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
+  SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`;
+
 interface ActorRow {
   actor_id: string;
   name: string;
@@ -96,6 +102,15 @@ export class RegistryReader {
     const known = kind === 'actor' ? this.actor(ref)?.canonical_id : this.location(ref)?.location_id;
     if (known !== undefined) return followMerges || kind === 'location' ? known : ref;
     return this.byName(kind, nameKey(ref));
+  }
+
+  /**
+   * The entry a reference names without following merges: an id, or the entry a name or alias
+   * belongs to (a merged duplicate's alias names the duplicate). What `asOf` reads start from.
+   */
+  ownReference(kind: RegistryKind, ref: string): string | undefined {
+    const known = kind === 'actor' ? this.actor(ref)?.actor_id : this.location(ref)?.location_id;
+    return known ?? this.namedBy(kind, nameKey(ref));
   }
 
   /**
@@ -178,10 +193,7 @@ export class RegistryReader {
                 .all(id)
             : this.readStore
                 .prepare<[string, number, number], { location_id: string; name: string }>(
-                  `WITH RECURSIVE tree(id) AS (
-                     SELECT ? UNION SELECT p.location_id FROM location_parents p JOIN tree ON p.parent_id = tree.id
-                     WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
-                   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`,
+                  DESCENDANTS_AS_OF_SQL,
                 )
                 .all(id, asOf, asOf);
         for (const row of rows) {

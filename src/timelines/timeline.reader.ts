@@ -265,6 +265,15 @@ export function changesQuery(
   return { sql, params };
 }
 
+/**
+ * The actor a merged actor stood for at an instant (no row: itself), from the timeline view's own
+ * link history: the subject by its key, its links by theirs.
+ */
+export const MERGED_INTO_AS_OF_SQL = `SELECT c.slug FROM timeline_subjects s
+  JOIN timeline_links l ON l.source = s.id AND l.rel = ${REL.merged}
+  JOIN timeline_subjects c ON c.id = l.target
+  WHERE s.kind = 'a' AND s.slug = ? AND l.held_from <= ? AND (l.held_to IS NULL OR l.held_to > ?)`;
+
 interface TimelineRow {
   entry: string;
   first_day: number;
@@ -345,12 +354,7 @@ export class TimelineReader {
     const at = instant(asOf, 'asOf');
     const requested = this.registry.entry(subject, id);
     const then = this.readStore
-      .prepare<[string, number, number], { slug: string }>(
-        `SELECT c.slug FROM timeline_subjects s
-         JOIN timeline_links l ON l.source = s.id AND l.rel = ${REL.merged}
-         JOIN timeline_subjects c ON c.id = l.target
-         WHERE s.kind = 'a' AND s.slug = ? AND l.held_from <= ? AND (l.held_to IS NULL OR l.held_to > ?)`,
-      )
+      .prepare<[string, number, number], { slug: string }>(MERGED_INTO_AS_OF_SQL)
       .get(requested.id, at, at);
     return then ? this.registry.entry(subject, then.slug) : requested;
   }

@@ -15,7 +15,7 @@ import {
 import { SlugPipe } from '../common/ids.js';
 import { AliasPath } from '../registry/alias-path.interceptor.js';
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
-import { TimelinePageDto } from './timeline-page.dto.js';
+import { TimelineChangesPageDto, TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto } from './timeline-query.dto.js';
 import { TIMELINE_QUERY_SCHEMA, type TimelineQuery, timelineFilter } from './timeline-query.schema.js';
 import { GetTimeline, GetTimelineChanges } from './timeline.queries.js';
@@ -111,7 +111,7 @@ export class TimelineChangesController {
   @AliasPath('actor', { followMerges: true })
   @ApiOperation({ summary: "Changes to an actor's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'zhai-jun' })
-  @ApiOkResponse({ description: CHANGES })
+  @ApiOkResponse({ type: TimelineChangesPageDto, description: CHANGES })
   @ApiBadRequestResponse(PROBLEM)
   @ApiNotFoundResponse(PROBLEM)
   actorChanges(@Param('id', SlugPipe) id: string, @Query() query: ChangesQueryDto): Promise<ChangesPage> {
@@ -122,7 +122,7 @@ export class TimelineChangesController {
   @AliasPath('location')
   @ApiOperation({ summary: "Changes to a location's timeline since an instant, oldest first" })
   @ApiParam({ name: 'id', example: 'rafah-crossing' })
-  @ApiOkResponse({ description: CHANGES })
+  @ApiOkResponse({ type: TimelineChangesPageDto, description: CHANGES })
   @ApiBadRequestResponse(PROBLEM)
   @ApiNotFoundResponse(PROBLEM)
   locationChanges(@Param('id', SlugPipe) id: string, @Query() query: ChangesQueryDto): Promise<ChangesPage> {

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { DESCENDANTS_AS_OF_SQL } from '../../src/registry/registry.reader.js';
 import {
   changesQuery,
+  MERGED_INTO_AS_OF_SQL,
   type Subject,
   timelineQuery,
   type TimelineFilter,
@@ -43,6 +45,13 @@ describe('timeline query plans', () => {
     ['actor with affiliates', 'actor', 'donor-state', { include: 'affiliates' }],
     ['actor as of an instant', 'actor', 'donor-state', { asOf: instant }],
     [
+      'actor with affiliates as of an instant',
+      'actor',
+      'donor-state',
+      { include: 'affiliates', asOf: instant },
+    ],
+    ['actor by a reported day', 'actor', 'donor-state', { reportedBy: '2024-03-05' }],
+    [
       'actor as of an instant, with a kind',
       'actor',
       'donor-state',
@@ -55,6 +64,12 @@ describe('timeline query plans', () => {
       'location',
       'north-crossing',
       { include: 'descendants', asOf: instant },
+    ],
+    [
+      'location with descendants by a reported day',
+      'location',
+      'north-crossing',
+      { include: 'descendants', reportedBy: '2024-03-05' },
     ],
     ['location, retracted included', 'location', 'north-crossing', { includeRetracted: true }],
   ])('%s: one range of the primary key, versions by rowid, no sort', (_name, subject, id, filter) => {
@@ -80,5 +95,20 @@ describe('timeline query plans', () => {
     expect(plan).toMatch(/^SEARCH t USING INDEX timeline_changes_g\d+ \(subject=\? AND rec_from>\?\)/m);
     expect(plan).toMatch(/^SEARCH v USING INTEGER PRIMARY KEY \(rowid=\?\)/m);
     expect(plan).not.toMatch(/TEMP B-TREE|^SCAN /m);
+  });
+
+  it('the actor a merged id stood for at an instant: the subject and its links by their keys', () => {
+    const plan = explain(MERGED_INTO_AS_OF_SQL, ['donor-state', 1, 1]);
+    expect(plan).toMatch(/^SEARCH s USING PRIMARY KEY \(kind=\? AND slug=\?\)/m);
+    expect(plan).toMatch(/^SEARCH l USING PRIMARY KEY \(source=\?/m);
+    expect(plan).toMatch(/^SEARCH c USING (COVERING )?INDEX timeline_subjects_by_id_g\d+ \(id=\?\)/m);
+    expect(plan).not.toMatch(/TEMP B-TREE|^SCAN /m);
+  });
+
+  it('the places below a place at an instant (aid flows asOf): one index search per place', () => {
+    const plan = explain(DESCENDANTS_AS_OF_SQL, ['north-crossing', 1, 1]);
+    expect(plan).toMatch(/SEARCH p USING INDEX location_parents_by_parent_g\d+ \(parent_id=\?\)/);
+    expect(plan).toMatch(/SEARCH l USING INDEX sqlite_autoindex_locations(_g\d+)?_1 \(location_id=\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE|SCAN (p|l)\b/);
   });
 });

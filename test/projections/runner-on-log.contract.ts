@@ -27,9 +27,6 @@ class Counter implements Projection {
   apply(event: RecordedEvent): void {
     this.insert?.run(event.id);
   }
-  truncate(): void {
-    return undefined;
-  }
 }
 
 function counted(readStore: ReadStore): number {

@@ -74,6 +74,19 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
       source: { publisher: 'Palestinian Red Crescent', publishedOn: '2023-11-08' },
     });
     expect(dispute.status).toBe(201);
+    // 5 November: no convoy, but wounded and foreign nationals leave through the crossing.
+    await record({
+      kind: 'evacuation',
+      occurred: { on: '2023-11-05' },
+      title: 'Wounded and foreign nationals leave Gaza through Rafah',
+      actors: [],
+      locations: [
+        { id: 'rafah-crossing', role: 'crossing' },
+        { id: 'gaza-strip', role: 'origin' },
+      ],
+      details: { people: { wounded: 76, foreign_nationals: 335 } },
+      sources: [{ publisher: 'Wire', publishedOn: '2023-11-05' }],
+    });
     // Dated only to the month: counted apart, not on a day.
     await record(delivery('Deliveries through Rafah in November', '2023-11', { trucks: 400 }));
 
@@ -91,7 +104,7 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('draws the recorded figures per day: an unreported day apart from zero, a disputed day marked, a table beside', async () => {
+  it('draws the recorded figures per day: an unreported day apart from zero, a disputed day marked, an evacuation counted, a table of the same figures', async () => {
     const asked: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
@@ -105,7 +118,7 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
     await page.getByRole('heading', { name: 'Aid flows through Rafah crossing' }).waitFor();
     expect(asked).toEqual(['?granularity=day&from=2023-11-01&to=2023-11-07']);
     expect(await page.locator('#status').textContent()).toBe(
-      'Aid flows over 5 days, 1 without a truck count, 1 disputed.',
+      'Aid flows over 6 days, 1 without a truck count, 1 disputed.',
     );
 
     const chart = page.locator('#aid-flows figure svg').first();
@@ -143,6 +156,7 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
       '6 November 2023: Palestinian Red Crescent says 14 trucks (recorded 17)',
     );
     // Days with nothing recorded keep their place on the axis: seven days, five with deliveries.
+    expect(await chart.locator('.bars-reported rect, .bars-unreported rect').count()).toBe(5);
     expect(await chart.locator('[aria-label="x-axis tick label"] text').count()).toBe(7);
 
     const table = page.getByRole('table', { name: /^Trucks per day through Rafah crossing/ });
@@ -152,7 +166,12 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
     expect(await trucks('2023-11-03')).toBe('0');
     expect(await trucks('2023-11-04')).toBe('20 (+ 1 delivery without a figure)');
     expect(await trucks('2023-11-06')).toBe('17disputed: Palestinian Red Crescent says 14');
-    expect(await table.locator('tr[data-period="2023-11-05"]').count()).toBe(0);
+    // The evacuation's day: people counted beside the trucks, no delivery, no bar (a gap, not a 0).
+    const evacuated = (day: string) => table.locator(`tr[data-period="${day}"] td.evacuated`).textContent();
+    expect(await trucks('2023-11-05')).toBe('—');
+    expect(await evacuated('2023-11-05')).toBe('76 wounded, 335 foreign nationals');
+    expect(await evacuated('2023-11-01')).toBe('—');
+    expect(await table.locator('th', { hasText: 'Evacuated' }).count()).toBe(1);
     expect(await table.locator('tr.unreported').count()).toBe(1);
     expect(await table.locator('tr.disputed').getAttribute('data-period')).toBe('2023-11-06');
     // Tonnage was given once: a figure on the 1st, "not reported" (not 0) where deliveries gave none.
@@ -166,7 +185,7 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
     await page.getByText('1 entry dated only to a month or a year, counted apart.').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'newsroom-aid-flows.png'), fullPage: true });
     if (DOCS_SCREENSHOTS) {
-      // Wide enough for the table beside the chart.
+      // The chart and, below it, its table.
       await page.setViewportSize({ width: 1600, height: 900 });
       await openPage(
         page,

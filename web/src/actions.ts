@@ -85,7 +85,8 @@ function changedFields(
   }
   if (edited.title !== entry.title) changes['title'] = edited.title;
   if (edited.summary !== (entry.summary ?? '')) changes['summary'] = edited.summary;
-  const asMentions = (list: Entry['actors']): unknown => list.map(({ id, role }) => ({ id, role }));
+  const asMentions = (list: Entry['actors'] | Entry['locations']): unknown =>
+    list.map(({ id, role }) => ({ id, role }));
   if (!sameJson(edited.actors, asMentions(entry.actors))) changes['actors'] = edited.actors;
   if (!sameJson(edited.locations, asMentions(entry.locations))) changes['locations'] = edited.locations;
   const details: Record<string, unknown> = {};
@@ -105,7 +106,7 @@ async function correctForm(entry: Entry, ctx: ActionContext, panel: HTMLElement)
   const loaded = await getJson<Entry>(`/v1/incidents/${encodeURIComponent(entry.incidentId)}`);
   const current = loaded.body;
   const etag = loaded.etag ?? `"${current.revision}"`;
-  const kind = current.kind as IncidentKind;
+  const kind = current.kind;
   const on = dateInput({ value: current.occurred.on });
   const until = dateInput({ value: current.occurred.until ?? '' });
   const title = h('input', { type: 'text', value: current.title });
@@ -268,7 +269,7 @@ function recordedValue(entry: Entry, path: string): unknown {
 function disputeForm(entry: Entry, ctx: ActionContext, panel: HTMLElement): Built {
   const parts = shell(`Dispute “${entry.title}”`, 'Record the dispute');
   const { form, summary, result, body } = parts;
-  const kind = entry.kind as IncidentKind;
+  const kind = entry.kind;
   const fields = disputableFields(kind);
   const select = h('select', {}, ...fields.map((f) => h('option', { value: f }, fieldLabel(f))));
   // A count is what is disputed most often: start there when the incident has one.

@@ -200,6 +200,13 @@ export function chart(
 
 const NOT_REPORTED = (): HTMLElement => h('abbr', { title: 'not reported' }, 'n/r');
 
+/** "76 wounded, 335 foreign nationals": the counts given; "n/r" when an evacuation gave none. */
+function evacuatedText(row: FlowRow): string | HTMLElement {
+  if (row.evacuations === 0) return '—';
+  const given = Object.entries(row.evacuated).filter((entry): entry is [string, number] => entry[1] !== null);
+  return given.length === 0 ? NOT_REPORTED() : given.map(([c, n]) => `${n} ${words(c)}`).join(', ');
+}
+
 function shortPeriod(row: FlowRow): string {
   return row.firstDay === row.lastDay
     ? shortPartialDate(row.firstDay)
@@ -212,6 +219,8 @@ export function table(flows: Flows): HTMLElement {
   // Columns with nothing to say for any row stay out; a note below says so.
   const anyTonnes = flows.rows.some((r) => r.tonnes !== null);
   const anyOpenings = flows.rows.some((r) => r.openings > 0 || r.closures > 0);
+  // Evacuations through a crossing are counted beside its trucks (PRODUCT.md, aid flows).
+  const anyEvacuations = flows.rows.some((r) => r.evacuations > 0);
   // A disputed truck count is read with its claims, in the trucks column; other claims get their own.
   const otherClaims = (row: FlowRow): string =>
     row.claims
@@ -245,6 +254,7 @@ export function table(flows: Flows): HTMLElement {
     ...(anyTonnes ? ['Tonnes'] : []),
     'Cargo',
     ...(anyOpenings ? ['Opened / closed'] : []),
+    ...(anyEvacuations ? ['Evacuated'] : []),
     ...(anyOtherClaims ? ['Other disputes'] : []),
   ];
   const notes = [
@@ -300,6 +310,7 @@ export function table(flows: Flows): HTMLElement {
                 .join(', '),
             ),
             anyOpenings ? h('td', { class: 'number' }, `${row.openings} / ${row.closures}`) : null,
+            anyEvacuations ? h('td', { class: 'evacuated' }, evacuatedText(row)) : null,
             anyOtherClaims ? h('td', { class: 'claims-cell' }, otherClaims(row)) : null,
           ),
         ),

@@ -11,6 +11,8 @@ import {
   words,
 } from '../../src/incidents/incident.js';
 
+import type { Dispute, IncidentView } from '../../src/timelines/timeline-entry.js';
+
 export { ACTOR_ROLES, KIND_TABLE, KINDS, LOCATION_ROLES, parsePartialDate, words };
 export type { IncidentKind };
 
@@ -44,32 +46,12 @@ export interface Participant {
   readonly role: string;
 }
 
-export interface Dispute {
-  readonly field: string;
-  readonly recordedValue: unknown;
-  readonly claimedValue: unknown;
-  readonly source: Source;
-  readonly note: string | null;
-}
-
-export interface Entry {
-  readonly incidentId: string;
-  readonly kind: string;
-  readonly occurred: { readonly on: string; readonly until: string | null; readonly precision: string };
-  readonly title: string;
-  readonly summary: string | null;
-  readonly actors: readonly Participant[];
-  readonly locations: readonly Participant[];
-  readonly details: Record<string, unknown>;
-  readonly sources: readonly Source[];
-  readonly disputes: readonly Dispute[];
-  readonly revision: number;
-  readonly recordedAt: string;
-  readonly correctedAt: string | null;
-  readonly corrections?: readonly { readonly fields: readonly string[]; readonly reason: string }[];
-  readonly retracted: boolean;
-  readonly retraction?: { readonly reason: string } | null;
-}
+/**
+ * An incident as the API shows it: the server's one declaration of the incident view, so the page
+ * compiles against what the API answers (and /docs publishes), not a copy of it.
+ */
+export type Entry = IncidentView;
+export type { Dispute };
 
 export interface Change {
   readonly incidentId: string;

@@ -25,6 +25,10 @@ export interface FlowRow {
   readonly cargo: Readonly<Record<string, number>>;
   readonly openings: number;
   readonly closures: number;
+  /** Evacuations through the crossing in the period, and the people they gave counts for. */
+  readonly evacuations: number;
+  /** By category, in the API's order; null where no evacuation of the period gave that count. */
+  readonly evacuated: Readonly<Record<string, number | null>>;
   readonly claims: readonly Claim[];
 }
 
@@ -87,6 +91,10 @@ export function readFlows(body: unknown): Flows {
       cargo: (f['cargo'] ?? {}) as Record<string, number>,
       openings: count(f['openings']),
       closures: count(f['closures']),
+      evacuations: count(f['evacuations']),
+      evacuated: Object.fromEntries(
+        Object.entries((f['evacuated'] ?? {}) as Record<string, unknown>).map(([c, n]) => [c, num(n)]),
+      ),
       claims: (f['claims'] ?? []) as Claim[],
     };
   });

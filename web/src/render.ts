@@ -172,7 +172,7 @@ export function renderEntry(
           h('ul', {}, entry.disputes.map(disputeItem)),
         )
       : null,
-    (entry.corrections ?? []).length > 0
+    entry.corrections.length > 0
       ? h(
           'div',
           { class: 'corrections' },
@@ -180,7 +180,7 @@ export function renderEntry(
           h(
             'ul',
             {},
-            (entry.corrections ?? []).map((c) => h('li', {}, `${c.fields.join(', ')}: ${c.reason}`)),
+            entry.corrections.map((c) => h('li', {}, `${c.fields.join(', ')}: ${c.reason}`)),
           ),
         )
       : null,
@@ -218,7 +218,7 @@ export function renderCompact(entry: Entry, href: SubjectHref): HTMLLIElement {
   const details = detailLines(entry)
     .map((line) => line.text)
     .join(' · ');
-  const where = entry.locations.map((l) => l.name ?? l.id).join(', ');
+  const where = entry.locations.map((l) => l.name).join(', ');
   const card = renderEntry(entry, href, { headingLevel: 'h4', actions: true });
   return h(
     'li',
