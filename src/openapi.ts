@@ -32,7 +32,37 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   describeViews(document);
   describeDetails(document);
   describeAliasPaths(document);
+  describeDownloads(document);
   return document;
+}
+
+/**
+ * Every read that takes `format=` answers the formats but JSON as a file to keep, and pages through
+ * `Link` in every format (see formats/format.interceptor.ts): the answer's headers say so.
+ */
+function describeDownloads(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    const parameters = item.get?.parameters ?? [];
+    if (!parameters.some((p) => 'name' in p && p.name === 'format' && p.in === 'query')) continue;
+    for (const [status, response] of Object.entries(item.get?.responses ?? {})) {
+      if (!status.startsWith('2') || response === undefined || !('description' in response)) continue;
+      response.headers = {
+        ...response.headers,
+        'Content-Disposition': {
+          description:
+            'every format but json: attachment; filename="<subject>-timeline.<ext>" (zhai-jun-timeline.csv; ' +
+            'incidents.<ext> for search, actors.<ext> / locations.<ext> for the registry), whether the format ' +
+            'was asked by format= or Accept',
+          schema: { type: 'string' },
+        },
+        Link: {
+          description:
+            'in every format, when there is a next page: <the same request with its cursor>; rel="next"',
+          schema: { type: 'string' },
+        },
+      };
+    }
+  }
 }
 
 /**

@@ -1,4 +1,19 @@
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { getJson, postJson, startApp, tempDir, type RunningApp } from './support/app.js';
+
+// ajv-formats is CommonJS: its module object is the plugin, and carries it as `default` too.
+const addFormats = addFormatsModule.default;
+
+/** Every object schema with properties that does not say otherwise admits nothing else. */
+function closed(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closed);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = closed(value);
+  if ('properties' in out && !('additionalProperties' in out)) out['additionalProperties'] = false;
+  return out;
+}
 
 /** The questions a data editor asks of aid flows, over HTTP. */
 describe('aid flows a journalist can publish (end to end)', () => {
@@ -300,6 +315,30 @@ describe('aid flows a journalist can publish (end to end)', () => {
     const reported = (await getJson(`${url}/v1/incidents/${ids.late}`)).body.recordedAt as string;
     const both = await flows(`${path}&reportedBy=2023-11-29&asOf=${reported}`);
     expect(both.flows[0]).toMatchObject({ trucks: 50 });
+  });
+
+  it('answers in the shape the OpenAPI document publishes, with no undeclared property', async () => {
+    const document = (await getJson(`${url}/docs-json`)).body;
+    const schema =
+      document.paths['/v1/locations/{id}/aid-flows'].get.responses['200'].content['application/json'].schema;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    // OpenAPI annotations that are not validation keywords.
+    ajv.addVocabulary(['example']);
+    addFormats(ajv);
+    for (const [name, component] of Object.entries<unknown>(document.components.schemas)) {
+      ajv.addSchema(closed(component) as object, `#/components/schemas/${name}`);
+    }
+    const validate = ajv.compile(closed(schema) as object);
+    for (const path of [
+      '/v1/locations/palestinian-territories/aid-flows',
+      '/v1/locations/israel/aid-flows?granularity=week&reportedBy=2023-12',
+      '/v1/locations/rafah-crossing/aid-flows?from=2023-10&to=2023-11',
+      `/v1/locations/kerem-shalom-crossing/aid-flows?asOf=${new Date().toISOString()}`,
+    ]) {
+      const body = await flows(path);
+      validate(body);
+      expect([path, validate.errors ?? []]).toEqual([path, []]);
+    }
   });
 
   it('refuses what it cannot answer with a problem document', async () => {

@@ -119,6 +119,7 @@ describe('asOf across amendments and the registry', () => {
         ],
       }),
     );
+    await written('/v1/actors/envoy-duplicate/aliases', { alias: 'Deputy Envoy' });
     const beforeMerge = await instantNow();
     await written('/v1/actors/envoy-duplicate/merge', { into: 'envoy-canonical' });
     const afterMerge = await instantNow();
@@ -140,6 +141,12 @@ describe('asOf across amendments and the registry', () => {
       name: 'Envoy Duplicate',
       role: 'participant',
     });
+    // The duplicate's alias names the duplicate: before the merge, its own timeline.
+    expect(await listed('/v1/actors/deputy-envoy/timeline')).toEqual([own.id, dup.id]);
+    const aliasThen = await getJson(`${url}/v1/actors/deputy-envoy/timeline?limit=500${asOf(beforeMerge)}`);
+    expect(aliasThen.status).toBe(200);
+    expect(aliasThen.body.subject).toMatchObject({ id: 'envoy-duplicate' });
+    expect(aliasThen.body.entries.map((e: { incidentId: string }) => e.incidentId)).toEqual([dup.id]);
     // The host's timeline is not touched by the merge, then or now.
     expect(await listed('/v1/actors/host-minister/timeline', asOf(beforeMerge))).toEqual([own.id, dup.id]);
   });

@@ -70,6 +70,31 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('documents the download formats: the file name each is saved under, the next page, the byte-order mark', async () => {
+    const document = (await (await fetch(`${running.url}/docs-json`)).json()) as any;
+    for (const path of [
+      '/v1/actors/{id}/timeline',
+      '/v1/locations/{id}/timeline',
+      '/v1/incidents',
+      '/v1/actors',
+      '/v1/locations',
+    ]) {
+      const operation = document.paths[path].get;
+      const headers = operation.responses['200'].headers ?? {};
+      expect([path, headers['Content-Disposition']?.description]).toEqual([
+        path,
+        expect.stringContaining('attachment; filename='),
+      ]);
+      expect([path, headers['Link']?.description]).toEqual([path, expect.stringContaining('rel="next"')]);
+      const bom = operation.parameters.find((p: { name: string }) => p.name === 'bom');
+      expect([path, bom?.in]).toEqual([path, 'query']);
+    }
+    // JSON answers without a format are not files: the single-entry reads say nothing of it.
+    expect(document.paths['/v1/incidents/{id}'].get.responses['200'].headers?.['Content-Disposition']).toBe(
+      undefined,
+    );
+  });
+
   it('serves the documentation UI at /docs', async () => {
     const response = await fetch(`${running.url}/docs`);
     expect(response.status).toBe(200);

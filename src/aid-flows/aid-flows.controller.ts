@@ -1,3 +1,4 @@
+import { AID_FLOWS_RESPONSE_SCHEMA } from './aid-flows.view.js';
 import { Controller, Get, Param, Query as QueryParams } from '@nestjs/common';
 import { Query, QueryBus, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
@@ -80,6 +81,7 @@ export class AidFlowsController {
       'trucks, tonnes, cargo, openings, closures, evacuations, evacuated, unreported, disputed, claims }], undated: ' +
       '{ …the same figures, byPeriod: [...] } }. A figure no source reported is null, never 0; `unreported` counts ' +
       'the deliveries (or evacuations) that lacked each figure; `claims` are the sourced disputes of a figure.',
+    schema: AID_FLOWS_RESPONSE_SCHEMA,
   })
   @ApiBadRequestResponse(PROBLEM)
   @ApiNotFoundResponse(PROBLEM)

@@ -2,6 +2,7 @@ import { setTimeout as delay, setImmediate as nextMacrotask } from 'node:timers/
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '../event-store/event-store.js';
 import { applyBatch } from './batch-applier.js';
+import { BatchReader } from './batch-reader.js';
 import { batched } from './batched.js';
 import type { Generation, ProjectionFailure, Slot } from './generation.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -77,6 +78,7 @@ export class ProjectionRunner {
   /** Last lag counted per checkpoint, kept for when the store cannot count. */
   private lastCounts = new Map<bigint, number>();
   private readonly batchSize: number;
+  private readonly reader: BatchReader;
   private readonly live: LiveLoop = {
     position: () => this.mainPosition,
     signal: () => this.controller.signal,
@@ -98,7 +100,8 @@ export class ProjectionRunner {
     readStore.db.pragma(`cache_size = -${READ_STORE_CACHE_KIB}`);
     this.batchSize = options?.batchSize ?? 2000;
     this.catalog = ProjectionCatalog.open(readStore.db);
-    this.rebuilds = new RebuildJobs(store, readStore, this.catalog, this.batchSize, this.logger);
+    this.reader = new BatchReader(store, this.batchSize);
+    this.rebuilds = new RebuildJobs(this.reader, readStore, this.catalog, this.batchSize, this.logger);
     for (const factory of factories) this.register(factory);
     const claimed = new Set(
       [...this.slots.values()].flatMap((s) => (s.build ? [...s.build.projection.tables] : [])),
@@ -196,6 +199,7 @@ export class ProjectionRunner {
     this.controller.abort();
     await this.loop;
     await this.rebuilds.settled();
+    this.reader.clear();
     this.loop = undefined;
     this.state = 'stopped';
     this.waiters.cancelAll();
@@ -336,6 +340,8 @@ export class ProjectionRunner {
           return;
         }
         failed = true;
+        // The log may have been replaced meanwhile: read it afresh.
+        this.reader.clear();
         this.state = 'reconnecting';
         this.lastError = (error as Error).message;
         this.logger.warn(`event store unavailable (${this.lastError}); retrying in ${backoff} ms`);
@@ -354,22 +360,18 @@ export class ProjectionRunner {
     this.waiters.cancelAll();
   }
 
-  /** Reads the log in large batches up to the head, yielding to the event loop between batches. */
+  /**
+   * Reads the log in large batches up to the head, yielding to the event loop between batches. The
+   * batches are shared with a rebuild reading the same stretch (a fresh read store's bulk load).
+   */
   private async catchUp(signal: AbortSignal): Promise<void> {
-    let batch: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({
-      fromPosition: this.mainPosition,
-      batchSize: this.batchSize,
-    })) {
-      batch.push(event);
-      if (batch.length >= this.batchSize) {
-        this.applyLive(batch);
-        batch = [];
-        await nextMacrotask();
-        if (signal.aborted) return;
-      }
+    for (;;) {
+      const batch = await this.reader.read(this.mainPosition);
+      this.applyLive(batch);
+      if (batch.length < this.batchSize) return;
+      await nextMacrotask();
+      if (signal.aborted) return;
     }
-    if (batch.length > 0) this.applyLive(batch);
   }
 
   /** The generations the live loop feeds: serving ones that follow the log, and attached builds. */

@@ -1,7 +1,8 @@
 import { setTimeout as delay, setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { Logger } from '@nestjs/common';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.js';
+import type { RecordedEvent } from '../event-store/event-store.js';
 import { applyBatch } from './batch-applier.js';
+import type { BatchReader } from './batch-reader.js';
 import type { Slot } from './generation.js';
 import type { ProjectionCatalog } from './projection-catalog.js';
 import { buildNames, type Projection, servingNames } from './projection.js';
@@ -27,7 +28,7 @@ export class RebuildJobs {
   private readonly jobs = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: EventStore,
+    private readonly reader: BatchReader,
     private readonly readStore: ReadStore,
     private readonly catalog: ProjectionCatalog,
     private readonly batchSize: number,
@@ -83,15 +84,9 @@ export class RebuildJobs {
     const signal = live.signal();
     while (slot.build && !slot.build.attached && !slot.build.failure && !signal.aborted) {
       const build = slot.build;
-      const batch: RecordedEvent[] = [];
+      let batch: readonly RecordedEvent[];
       try {
-        for await (const event of this.store.readAll({
-          fromPosition: build.checkpoint,
-          batchSize: this.batchSize,
-          limit: this.batchSize,
-        })) {
-          batch.push(event);
-        }
+        batch = await this.reader.read(build.checkpoint);
       } catch (error) {
         this.logger.warn(
           `rebuild of ${build.projection.name} cannot read the log: ${(error as Error).message}`,

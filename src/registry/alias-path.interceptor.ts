@@ -40,7 +40,10 @@ function aliasInterceptor(kind: RegistryKind, followMerges: boolean): Type<NestI
       const id = raw === undefined ? undefined : canonicalId(raw);
       // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
       if (id !== undefined && SLUG_PATTERN.test(id)) {
-        const resolved = this.registry.reference(kind, id, followMerges && request.query?.asOf === undefined);
+        const resolved =
+          followMerges && request.query?.asOf !== undefined
+            ? this.registry.ownReference(kind, id)
+            : this.registry.reference(kind, id, followMerges);
         if (resolved !== undefined && resolved !== id) {
           request.params.id = resolved;
           http.getResponse<FastifyReply>().header('content-location', canonicalUrl(request.url, resolved));

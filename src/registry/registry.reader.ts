@@ -105,6 +105,15 @@ export class RegistryReader {
   }
 
   /**
+   * The entry a reference names without following merges: an id, or the entry a name or alias
+   * belongs to (a merged duplicate's alias names the duplicate). What `asOf` reads start from.
+   */
+  ownReference(kind: RegistryKind, ref: string): string | undefined {
+    const known = kind === 'actor' ? this.actor(ref)?.actor_id : this.location(ref)?.location_id;
+    return known ?? this.namedBy(kind, nameKey(ref));
+  }
+
+  /**
    * The entry a normalised name, alias or id was known under first, by the view: what names mean
    * where the log holds no reservation for them (names recorded before reservations existed, and
    * provisional entries, which only mentions make known).
