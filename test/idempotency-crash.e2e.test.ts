@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AUTH, getJson, postJson, tempDir } from './support/app.js';
+import { TEST_TIMEOUT } from './support/deadlines.js';
 import { convoy } from './support/fixtures.js';
 import { readLog } from './support/log.js';
 import { type ServerProcess, startServer } from './support/process.js';
@@ -127,32 +128,36 @@ describe('a keyed batch killed with SIGKILL, then retried with the same key', ()
         temp.remove();
       }
     },
-    120_000,
+    TEST_TIMEOUT.severalServers,
   );
 
-  it('killed the moment the log first shows the batch: the same holds', async () => {
-    const temp = tempDir();
-    const path = join(temp.dir, 'dateline.db');
-    const env = {
-      DATELINE_EVENT_STORE: `sqlite:${path}`,
-      DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
-    };
-    const tag = 'First sight';
-    const body = batch(tag);
-    try {
-      const server = await startServer(env);
-      const db = new Database(path, { readonly: true });
-      const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
-      await sendAndDie(server, body, async () => {
-        await until(() => (count.get()?.n ?? 0) > 0, 'the first events of the batch');
-        server.child.kill('SIGKILL');
-      });
-      db.close();
-      await retryCompletes(env, tag, body);
-    } finally {
-      temp.remove();
-    }
-  }, 120_000);
+  it(
+    'killed the moment the log first shows the batch: the same holds',
+    async () => {
+      const temp = tempDir();
+      const path = join(temp.dir, 'dateline.db');
+      const env = {
+        DATELINE_EVENT_STORE: `sqlite:${path}`,
+        DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
+      };
+      const tag = 'First sight';
+      const body = batch(tag);
+      try {
+        const server = await startServer(env);
+        const db = new Database(path, { readonly: true });
+        const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
+        await sendAndDie(server, body, async () => {
+          await until(() => (count.get()?.n ?? 0) > 0, 'the first events of the batch');
+          server.child.kill('SIGKILL');
+        });
+        db.close();
+        await retryCompletes(env, tag, body);
+      } finally {
+        temp.remove();
+      }
+    },
+    TEST_TIMEOUT.severalServers,
+  );
 });
 
 /** Sends one keyed request to a server armed to die at `names-claimed`; it must die unanswered. */

@@ -89,6 +89,15 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catches up from a position, then follows new appends until the signal aborts. */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional: the same events as `subscribeToAll`, in pages of at most `maxPage`: each page is
+   * everything committed since the last one (up to the bound), delivered as soon as an append in
+   * this process commits. A store that can tell what a commit wrote offers this, so a follower
+   * applies each group commit as one batch without guessing (with a timer) when a burst has ended.
+   */
+  subscribeToAllPages?(
+    options: SubscribeOptions & { readonly maxPage: number },
+  ): AsyncIterable<RecordedEvent[]>;
   /** Position of the last event in the log (0n when empty). */
   headPosition(): Promise<bigint>;
   /**

@@ -284,6 +284,29 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /**
+   * Each page is one query of everything committed after the last page: an append's group commit
+   * wakes it in the same turn (flush → wakeSubscribers), so a follower sees what a commit wrote as
+   * one page, promptly. The query and the wait are registered in one synchronous step: no commit of
+   * this process can slip between them. Appends by other processes are seen within the poll interval.
+   */
+  async *subscribeToAllPages(
+    options: SubscribeOptions & { readonly maxPage: number },
+  ): AsyncIterable<RecordedEvent[]> {
+    let after = Number(options.fromPosition ?? 0n);
+    const { signal, maxPage } = options;
+    while (!signal.aborted) {
+      const rows = this.guard(() => this.stmt.readAll.all(after, maxPage));
+      const last = rows[rows.length - 1];
+      if (!last) {
+        await this.waitForAppend(signal);
+        continue;
+      }
+      after = last.position;
+      yield rows.map(toRecorded);
+    }
+  }
+
   // Async so that an unreachable store rejects rather than throws at the call site.
   async headPosition(): Promise<bigint> {
     return BigInt(this.guard(() => this.stmt.head.get()?.head ?? 0));

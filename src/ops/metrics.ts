@@ -60,10 +60,15 @@ export class Metrics {
 
 /** The store as the application sees it, with every append timed. */
 export class InstrumentedEventStore implements EventStore {
+  /** The inner store's, when it has it: the runner follows the log in its pages (group commits). */
+  readonly subscribeToAllPages: EventStore['subscribeToAllPages'];
+
   constructor(
     private readonly inner: EventStore,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.subscribeToAllPages = inner.subscribeToAllPages?.bind(inner);
+  }
 
   /** The inner store's: the timer adds no await before the inner append, so call order holds. */
   get appendsInCallOrder(): boolean | undefined {

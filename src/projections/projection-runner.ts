@@ -326,12 +326,7 @@ export class ProjectionRunner {
         this.state = 'live';
         this.lastError = undefined;
         backoff = 100;
-        for await (const batch of batched(
-          this.store.subscribeToAll({ fromPosition: this.mainPosition, signal }),
-          this.batchSize,
-        )) {
-          this.applyLive(batch);
-        }
+        for await (const batch of this.follow(signal)) this.applyLive(batch);
       } catch (error) {
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the signal may abort while we await
         if (signal.aborted) return;
@@ -349,6 +344,18 @@ export class ProjectionRunner {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * The log from the live position on, in batches: each batch one read-store transaction. A store
+   * that delivers its group commits as pages (SQLite) gives the batches itself, right after each
+   * commit; otherwise a batch is what arrived before the subscription would make us wait.
+   */
+  private follow(signal: AbortSignal): AsyncIterable<RecordedEvent[]> {
+    const options = { fromPosition: this.mainPosition, signal };
+    return this.store.subscribeToAllPages
+      ? this.store.subscribeToAllPages({ ...options, maxPage: this.batchSize })
+      : batched(this.store.subscribeToAll(options), this.batchSize);
   }
 
   /** Stops following the log and any rebuild for good: the read store belongs to another log. */
