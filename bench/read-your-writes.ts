@@ -35,11 +35,11 @@ export interface ReadYourWritesOptions {
   readonly writers: readonly number[];
   /** Upper bound of incidents per run, so a fast machine does not write a huge log. */
   readonly maxIncidents: number;
+  /** Incidents written, unmeasured, before each run's measured part (the code is compiled by then). */
+  readonly warmUp: number;
 }
 
 const WAIT_MS = 10_000;
-/** Incidents written before the measured part of each run. */
-const WARM_UP = 1000;
 
 /** One run: a fresh log holding the registry, every read model caught up, then `writers` loops. */
 async function run(options: ReadYourWritesOptions, writers: number): Promise<ReadYourWritesRun> {
@@ -52,7 +52,7 @@ async function run(options: ReadYourWritesOptions, writers: number): Promise<Rea
     const registrations = registryAppends(registry).length;
     const log = generateLog(
       {
-        events: registrations + WARM_UP + options.maxIncidents,
+        events: registrations + options.warmUp + options.maxIncidents,
         seed: options.seed,
         followUps: { corrected: 0, disputed: 0, retracted: 0 },
       },
@@ -91,7 +91,7 @@ async function run(options: ReadYourWritesOptions, writers: number): Promise<Rea
     };
     // Unmeasured first: the code on this path is compiled by then (a cold run measures the JIT).
     deadline = performance.now() + 60_000;
-    budget = WARM_UP;
+    budget = options.warmUp;
     await Promise.all(Array.from({ length: writers }, writer));
     incidents = 0;
     notShown = 0;
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     seconds: Number(values.seconds),
     writers: values.writers.split(',').map(Number),
     maxIncidents: 200_000,
+    warmUp: 1000,
   });
   process.stdout.write(`${JSON.stringify(runs)}\n`);
 }

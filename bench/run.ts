@@ -497,6 +497,7 @@ async function main(): Promise<void> {
       seconds: p.readYourWritesSeconds,
       writers: [1, 32],
       maxIncidents: p.quick ? 100_000 : 500_000,
+      warmUp: p.quick ? 300 : 1000,
     });
     raw.readYourWrites = ryw;
     for (const r of ryw) {

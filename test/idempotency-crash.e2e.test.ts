@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AUTH, getJson, postJson, tempDir } from './support/app.js';
+import { TEST_TIMEOUT } from './support/deadlines.js';
 import { convoy } from './support/fixtures.js';
 import { readLog } from './support/log.js';
 import { type ServerProcess, startServer } from './support/process.js';
@@ -127,28 +128,145 @@ describe('a keyed batch killed with SIGKILL, then retried with the same key', ()
         temp.remove();
       }
     },
-    120_000,
+    TEST_TIMEOUT.severalServers,
   );
 
-  it('killed the moment the log first shows the batch: the same holds', async () => {
+  it(
+    'killed the moment the log first shows the batch: the same holds',
+    async () => {
+      const temp = tempDir();
+      const path = join(temp.dir, 'dateline.db');
+      const env = {
+        DATELINE_EVENT_STORE: `sqlite:${path}`,
+        DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
+      };
+      const tag = 'First sight';
+      const body = batch(tag);
+      try {
+        const server = await startServer(env);
+        const db = new Database(path, { readonly: true });
+        const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
+        await sendAndDie(server, body, async () => {
+          await until(() => (count.get()?.n ?? 0) > 0, 'the first events of the batch');
+          server.child.kill('SIGKILL');
+        });
+        db.close();
+        await retryCompletes(env, tag, body);
+      } finally {
+        temp.remove();
+      }
+    },
+    TEST_TIMEOUT.severalServers,
+  );
+});
+
+/** Sends one keyed request to a server armed to die at `names-claimed`; it must die unanswered. */
+async function dieAfterClaims(
+  server: ServerProcess,
+  path: string,
+  body: unknown,
+  key: string,
+): Promise<void> {
+  const sent = postJson(`${server.url}${path}`, body, { 'idempotency-key': key }).then(
+    (res) => res.status,
+    () => 'no answer',
+  );
+  expect(await sent).toBe('no answer');
+  expect(await server.exited()).toBe('SIGKILL');
+}
+
+/** The log's registry events as [type, stream, owner or name]: what a crash and its retry left. */
+async function registryLog(url: string): Promise<string[][]> {
+  return (await readLog(url, AUTH))
+    .filter((e) => /^(Name|Actor)/.test(e.type))
+    .map((e) => {
+      const data = e.data as { owner?: string; name?: string; alias?: string };
+      return [e.type, e.streamId, data.owner ?? data.alias ?? data.name ?? ''];
+    });
+}
+
+describe('a keyed registration and a keyed alias killed with SIGKILL after their names are claimed', () => {
+  it('the names name the entry meanwhile; the retry with the same key writes the entry once', async () => {
     const temp = tempDir();
-    const path = join(temp.dir, 'dateline.db');
     const env = {
-      DATELINE_EVENT_STORE: `sqlite:${path}`,
+      DATELINE_EVENT_STORE: `sqlite:${join(temp.dir, 'dateline.db')}`,
       DATELINE_READ_STORE: join(temp.dir, 'read-models.db'),
     };
-    const tag = 'First sight';
-    const body = batch(tag);
+    const actor = { id: 'wang-yi', name: 'Wang Yi', kind: 'person' };
+    const alias = { alias: 'Special Envoy' };
     try {
-      const server = await startServer(env);
-      const db = new Database(path, { readonly: true });
-      const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events');
-      await sendAndDie(server, body, async () => {
-        await until(() => (count.get()?.n ?? 0) > 0, 'the first events of the batch');
-        server.child.kill('SIGKILL');
-      });
-      db.close();
-      await retryCompletes(env, tag, body);
+      let server = await startServer(env);
+      for (const holder of [
+        { id: 'zhai-jun', name: 'Zhai Jun', kind: 'person' },
+        { id: 'china', name: 'China', kind: 'state' },
+      ]) {
+        expect((await postJson(`${server.url}/v1/actors`, holder)).status).toBe(201);
+      }
+      await server.stop();
+      await dieAfterClaims(
+        await startServer({ ...env, DATELINE_CRASH_AT: 'names-claimed' }),
+        '/v1/actors',
+        actor,
+        'register-1',
+      );
+      await dieAfterClaims(
+        await startServer({ ...env, DATELINE_CRASH_AT: 'names-claimed' }),
+        '/v1/actors/zhai-jun/aliases',
+        alias,
+        'alias-1',
+      );
+
+      server = await startServer(env);
+      try {
+        // The claims are in the log, the entry and the alias are not.
+        const claimed = [
+          ['NameClaimed', 'actorname-wang-yi', 'wang-yi'],
+          ['NameClaimed', 'actorname-special-envoy', 'zhai-jun'],
+        ];
+        expect(await registryLog(server.url)).toEqual([
+          ['NameClaimed', 'actorname-zhai-jun', 'zhai-jun'],
+          ['ActorRegistered', 'actor-zhai-jun', 'Zhai Jun'],
+          ['NameClaimed', 'actorname-china', 'china'],
+          ['ActorRegistered', 'actor-china', 'China'],
+          ...claimed,
+        ]);
+        // Meanwhile nobody else takes the names.
+        const other = await postJson(`${server.url}/v1/actors`, {
+          id: 'another',
+          name: 'Wang Yi',
+          kind: 'person',
+        });
+        expect([other.status, other.body.owner]).toEqual([409, { kind: 'actor', id: 'wang-yi' }]);
+        const taken = await postJson(`${server.url}/v1/actors/china/aliases`, alias);
+        expect([taken.status, taken.body.owner]).toEqual([409, { kind: 'actor', id: 'zhai-jun' }]);
+
+        const registered = await postJson(`${server.url}/v1/actors`, actor, {
+          'idempotency-key': 'register-1',
+        });
+        expect([registered.status, registered.body.id]).toEqual([201, 'wang-yi']);
+        const aliased = await postJson(`${server.url}/v1/actors/zhai-jun/aliases`, alias, {
+          'idempotency-key': 'alias-1',
+        });
+        expect(aliased.status).toBe(201);
+        const completed = [
+          ['NameClaimed', 'actorname-zhai-jun', 'zhai-jun'],
+          ['ActorRegistered', 'actor-zhai-jun', 'Zhai Jun'],
+          ['NameClaimed', 'actorname-china', 'china'],
+          ['ActorRegistered', 'actor-china', 'China'],
+          ...claimed,
+          ['ActorRegistered', 'actor-wang-yi', 'Wang Yi'],
+          ['ActorAliasAdded', 'actor-zhai-jun', 'Special Envoy'],
+        ];
+        expect(await registryLog(server.url)).toEqual(completed);
+
+        // Once more: replays, nothing appended.
+        const again = await postJson(`${server.url}/v1/actors`, actor, { 'idempotency-key': 'register-1' });
+        expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+        expect(await registryLog(server.url)).toEqual(completed);
+        expect((await getJson(`${server.url}/v1/actors/zhai-jun`)).body.aliases).toEqual(['Special Envoy']);
+      } finally {
+        await server.stop();
+      }
     } finally {
       temp.remove();
     }

@@ -6,7 +6,12 @@
  */
 const armed = process.env.DATELINE_CRASH_AT;
 
-export type CrashPoint = 'batch-decided' | 'batch-partly-appended' | 'batch-appended';
+export type CrashPoint =
+  | 'batch-decided'
+  | 'batch-partly-appended'
+  | 'batch-appended'
+  /** A registration's or an alias's names are claimed; the entry's event is not appended yet. */
+  | 'names-claimed';
 
 export function crashPoint(name: CrashPoint): void {
   if (armed === name) process.kill(process.pid, 'SIGKILL');

@@ -22,10 +22,31 @@ export function dayOfInstant(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
+export interface DaySpan {
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * Spans already computed, by text. A projection asks for the same few thousand dates over and
+ * over (every source's `publishedOn`, every incident's `occurred`, in three views): parsing them
+ * each time measured as several percent of a rebuild (docs/decisions/0006). Bounded: emptied
+ * when full, so arbitrary input cannot grow it.
+ */
+const spans = new Map<string, DaySpan | null>();
+const SPANS_KEPT = 8192;
+
 /** First and last day numbers a partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) covers. */
-export function daySpan(text: string): { first: number; last: number } | undefined {
+export function daySpan(text: string): DaySpan | undefined {
+  const known = spans.get(text);
+  if (known !== undefined) return known ?? undefined;
   const parsed = parsePartialDate(text);
-  return parsed ? { first: dayNumber(parsed.firstDay), last: dayNumber(parsed.lastDay) } : undefined;
+  const span = parsed
+    ? Object.freeze({ first: dayNumber(parsed.firstDay), last: dayNumber(parsed.lastDay) })
+    : null;
+  if (spans.size >= SPANS_KEPT) spans.clear();
+  spans.set(text, span);
+  return span ?? undefined;
 }
 
 /** The open end of the reported axis (days): later than any real day. */

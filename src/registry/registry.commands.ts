@@ -1,4 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { crashPoint } from '../common/crash-point.js';
 import { ConflictError, DomainValidationError } from '../common/errors.js';
 import { StreamHandler, type WriteContext, type Written } from '../event-store/stream-handler.js';
 import { RegistryNames } from './names.js';
@@ -171,6 +172,7 @@ export class RegisterEntryHandler implements ICommandHandler<RegisterEntry> {
             if (await this.names.claim(kind, claim.key, entry.id, claim.as, claim.text, context))
               made.add(claim.key);
           }
+          crashPoint('names-claimed');
           return events;
         },
         context,
@@ -259,6 +261,7 @@ export class AddAliasHandler implements ICommandHandler<AddAlias> {
           const hint = (holder: string): string =>
             kind === 'actor' ? `; merge ${holder} into ${id} instead` : '';
           if (await this.names.claim(kind, key, id, 'alias', alias, context, hint)) made.add(key);
+          crashPoint('names-claimed');
           return events;
         },
         context,

@@ -215,3 +215,5 @@ export type Dispute = Immutable<Static<typeof DisputeSchema>>;
 export type FieldChange = Immutable<Static<typeof FieldChangeSchema>>;
 export type Correction = Immutable<Static<typeof CorrectionSchema>>;
 export type MatchedThroughView = Immutable<Static<typeof MatchedThroughSchema>>;
+/** One change of the changes feed, as the page reads it. */
+export type TimelineChangeView = Immutable<Static<typeof TimelineChangeSchema>>;

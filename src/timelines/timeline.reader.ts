@@ -6,7 +6,7 @@ import { ReadStore } from '../projections/read-store.js';
 import { type Include, type MatchedThrough, RegistryReader } from '../registry/registry.reader.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { dayNumber, dayText } from '../common/days.js';
-import type { ChangeKind, FieldChange, TimelineEntry } from './timeline-entry.js';
+import type { ChangeKind, TimelineChangeView, TimelineEntry } from './timeline-entry.js';
 import { OPEN_MS, REL } from './timeline-tables.js';
 import { ENTRY_SQL } from './version-fields.js';
 
@@ -99,19 +99,8 @@ export class StoredTimelinePage implements TimelinePage {
   }
 }
 
-export interface TimelineChange {
-  readonly incidentId: string;
-  readonly change: ChangeKind;
-  readonly revision: number;
-  readonly recordedAt: string;
-  /**
-   * The entry as it stood right after this change; null when the incident has been retracted since
-   * (its content leaves the feed as it leaves every view) unless retracted entries were asked for.
-   */
-  readonly entry: TimelineEntry | null;
-  /** A correction's changes, field by field (with the entry, so withheld with it). */
-  readonly corrected?: readonly FieldChange[];
-}
+/** One change of the changes feed: the published declaration (timeline-entry.ts, `TimelineChange`). */
+export type TimelineChange = TimelineChangeView;
 
 export interface ChangesPage {
   readonly subject: TimelinePage['subject'];

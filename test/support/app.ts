@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
+import { DEADLINE } from './deadlines.js';
 import { AUTH, TEST_KEYS } from './keys.js';
 
 export { AUTH, TEST_KEY, TEST_KEYS } from './keys.js';
@@ -28,6 +29,9 @@ export async function startApp(dir: string, env: Record<string, string> = {}): P
     DATELINE_READ_STORE: join(dir, 'read-models.db'),
     DATELINE_DEMO_DATA: 'false',
     DATELINE_API_KEYS: TEST_KEYS,
+    // A write waits for the read models as long as a test waits for anything, so a loaded machine
+    // does not turn an expected 201 into a 202 (the 202 tests set their own, shorter wait).
+    DATELINE_READ_YOUR_WRITES_MS: String(DEADLINE.condition),
     ...env,
   });
   const app = await createApp(config, { logger: false });

@@ -42,6 +42,8 @@ export const TEST_TIMEOUT = {
   oneServer: ms(60_000),
   /** Two or three child servers, one after the other or side by side. */
   severalServers: ms(120_000),
+  /** Chromium launched on a fresh profile beside an application in this process, or one page's steps. */
+  browser: ms(60_000),
   /** Rounds of start, load and SIGKILL (crash safety). */
   crashRounds: ms(240_000),
 } as const;

@@ -56,6 +56,8 @@ export async function startServer(
       HOST: '127.0.0.1',
       DATELINE_DEMO_DATA: 'false',
       DATELINE_API_KEYS: TEST_KEYS,
+      // As in test/support/app.ts: a loaded machine must not turn an expected 201 into a 202.
+      DATELINE_READ_YOUR_WRITES_MS: String(DEADLINE.condition),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

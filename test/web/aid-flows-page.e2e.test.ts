@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { TEST_TIMEOUT } from '../support/deadlines.js';
 import { ARTIFACTS, BROWSER_MISSING, type OpenBrowser, openBrowser, openPage } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
@@ -92,7 +93,7 @@ describeUnless(BROWSER_MISSING)('the aid-flows view of a crossing, in Chromium',
     browser = await openBrowser(running.url);
     cleanups.push(() => browser.close());
     page = browser.page;
-  }, 60_000);
+  }, TEST_TIMEOUT.browser);
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { loadEvalText } from '../../eval/fixtures.js';
 import { type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
+import { TEST_TIMEOUT } from '../support/deadlines.js';
 import { ARTIFACTS, BROWSER_MISSING, openBrowser } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
@@ -37,55 +38,59 @@ describeUnless(BROWSER_MISSING)('"From an article" on the newsroom page, in Chro
     page = browser.page;
     pageErrors = browser.pageErrors;
     foreignRequests = browser.foreignRequests;
-  }, 30000);
+  }, TEST_TIMEOUT.browser);
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('pastes an article, shows the drafts with their sentences, records one and finds it in the timeline', async () => {
-    const article = loadEvalText('second-convoy-2023-10-23');
-    await page.goto(`${running.url}/`);
-    await page.getByLabel('API key (editor)').fill(EDITOR_KEY);
-    const panel = page.locator('#from-an-article');
-    await panel.getByLabel('Article text').fill(article.text);
-    await panel.getByLabel('Publisher').fill('Wire report');
-    await panel.getByLabel('Published on').fill('2023-10-23');
-    await panel.getByRole('button', { name: 'Draft incidents' }).click();
-    await panel.locator('#drafts-status').filter({ hasText: /draft/ }).waitFor();
+  it(
+    'pastes an article, shows the drafts with their sentences, records one and finds it in the timeline',
+    async () => {
+      const article = loadEvalText('second-convoy-2023-10-23');
+      await page.goto(`${running.url}/`);
+      await page.getByLabel('API key (editor)').fill(EDITOR_KEY);
+      const panel = page.locator('#from-an-article');
+      await panel.getByLabel('Article text').fill(article.text);
+      await panel.getByLabel('Publisher').fill('Wire report');
+      await panel.getByLabel('Published on').fill('2023-10-23');
+      await panel.getByRole('button', { name: 'Draft incidents' }).click();
+      await panel.locator('#drafts-status').filter({ hasText: /draft/ }).waitFor();
 
-    const convoy = panel.locator('.draft', { hasText: 'Convoy of 14 trucks' });
-    expect(await convoy.locator('.meta').textContent()).toContain('2023-10-22');
-    expect(await convoy.locator('blockquote').first().textContent()).toContain(
-      'A second convoy of fourteen trucks entered the Gaza Strip',
-    );
-    // The sentence it rests on is marked in the article, and stands out while the draft is looked at.
-    await convoy.hover();
-    const marked = panel.locator('#draft-article mark.active');
-    expect(await marked.first().textContent()).toContain('A second convoy of fourteen trucks');
-    await page.screenshot({ path: join(ARTIFACTS, 'drafts-panel.png'), fullPage: true });
+      const convoy = panel.locator('.draft', { hasText: 'Convoy of 14 trucks' });
+      expect(await convoy.locator('.meta').textContent()).toContain('2023-10-22');
+      expect(await convoy.locator('blockquote').first().textContent()).toContain(
+        'A second convoy of fourteen trucks entered the Gaza Strip',
+      );
+      // The sentence it rests on is marked in the article, and stands out while the draft is looked at.
+      await convoy.hover();
+      const marked = panel.locator('#draft-article mark.active');
+      expect(await marked.first().textContent()).toContain('A second convoy of fourteen trucks');
+      await page.screenshot({ path: join(ARTIFACTS, 'drafts-panel.png'), fullPage: true });
 
-    // The editor confirms it in the form for a new incident, which the draft fills in.
-    await convoy.getByRole('button', { name: 'Edit in the form' }).click();
-    const form = page.locator('#record-form');
-    expect(await form.getByLabel('Kind').inputValue()).toBe('aid_delivery');
-    expect(await form.getByLabel('On', { exact: true }).inputValue()).toBe('2023-10-22');
-    expect(await form.getByLabel('Title').inputValue()).toBe(await convoy.locator('h3').textContent());
-    expect(await form.getByLabel('Trucks').inputValue()).toBe('14');
-    expect(await form.locator('[data-field="sources"]').getByLabel('Publisher').inputValue()).toBe(
-      'Wire report',
-    );
-    await form.getByRole('button', { name: 'Record', exact: true }).click();
-    await convoy.getByText('Recorded as').waitFor();
+      // The editor confirms it in the form for a new incident, which the draft fills in.
+      await convoy.getByRole('button', { name: 'Edit in the form' }).click();
+      const form = page.locator('#record-form');
+      expect(await form.getByLabel('Kind').inputValue()).toBe('aid_delivery');
+      expect(await form.getByLabel('On', { exact: true }).inputValue()).toBe('2023-10-22');
+      expect(await form.getByLabel('Title').inputValue()).toBe(await convoy.locator('h3').textContent());
+      expect(await form.getByLabel('Trucks').inputValue()).toBe('14');
+      expect(await form.locator('[data-field="sources"]').getByLabel('Publisher').inputValue()).toBe(
+        'Wire report',
+      );
+      await form.getByRole('button', { name: 'Record', exact: true }).click();
+      await convoy.getByText('Recorded as').waitFor();
 
-    await page.goto('about:blank');
-    await page.goto(`${running.url}/#location/rafah-crossing`);
-    await page
-      .locator('#timeline .entry .title', {
-        hasText: 'Convoy of 14 trucks enters Gaza Strip through Rafah crossing',
-      })
-      .waitFor();
-    expect(pageErrors).toEqual([]);
-    expect(foreignRequests).toEqual([]);
-  }, 60000);
+      await page.goto('about:blank');
+      await page.goto(`${running.url}/#location/rafah-crossing`);
+      await page
+        .locator('#timeline .entry .title', {
+          hasText: 'Convoy of 14 trucks enters Gaza Strip through Rafah crossing',
+        })
+        .waitFor();
+      expect(pageErrors).toEqual([]);
+      expect(foreignRequests).toEqual([]);
+    },
+    TEST_TIMEOUT.browser,
+  );
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir, TEST_KEYS } from '../support/app.js';
+import { TEST_TIMEOUT } from '../support/deadlines.js';
 import { ARTIFACTS, BROWSER_MISSING, openBrowser } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
@@ -44,7 +45,7 @@ describeInBrowser('newsroom page in Chromium', () => {
     const browser = await openBrowser(running.url);
     cleanups.push(() => browser.close());
     ({ page, foreignRequests, pageErrors } = browser);
-  }, 30000);
+  }, TEST_TIMEOUT.browser);
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();

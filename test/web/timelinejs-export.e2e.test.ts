@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import { getJson, postJson, type RunningApp, startApp, tempDir } from '../support/app.js';
+import { TEST_TIMEOUT } from '../support/deadlines.js';
 import { CHROMIUM_MISSING, openBrowser } from '../support/browser.js';
 import { describeUnless } from '../support/skip.js';
 
@@ -210,7 +211,7 @@ describeInBrowser('TimelineJS export rendered by the bundled timeline.js, withou
       return route.abort();
     });
     page = browser.page;
-  }, 60000);
+  }, TEST_TIMEOUT.browser);
 
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();

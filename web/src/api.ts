@@ -11,7 +11,7 @@ import {
   words,
 } from '../../src/incidents/incident.js';
 
-import type { Dispute, IncidentView } from '../../src/timelines/timeline-entry.js';
+import type { Dispute, IncidentView, TimelineChangeView } from '../../src/timelines/timeline-entry.js';
 
 export { ACTOR_ROLES, KIND_TABLE, KINDS, LOCATION_ROLES, parsePartialDate, words };
 export type { IncidentKind };
@@ -53,14 +53,8 @@ export interface Participant {
 export type Entry = IncidentView;
 export type { Dispute };
 
-export interface Change {
-  readonly incidentId: string;
-  readonly change: string;
-  readonly revision: number;
-  readonly recordedAt: string;
-  /** Null when the incident was retracted since (the feed then withholds its content). */
-  readonly entry: Entry | null;
-}
+/** One change of a timeline's changes feed: the server's declaration, like `Entry`. */
+export type Change = TimelineChangeView;
 
 export interface FieldError {
   readonly field: string;
