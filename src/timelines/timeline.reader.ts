@@ -102,6 +102,17 @@ export class StoredTimelinePage implements TimelinePage {
 /** One change of the changes feed: the published declaration (timeline-entry.ts, `TimelineChange`). */
 export type TimelineChange = TimelineChangeView;
 
+/** One row of the changes feed: the entry right after the change, and whether it is retracted by now. */
+export interface ChangeRow {
+  readonly entry: string;
+  readonly change: ChangeKind;
+  readonly revision: number;
+  readonly gone: number;
+  readonly rec_from: number;
+  readonly seq: number;
+  readonly doc: number;
+}
+
 export interface ChangesPage {
   readonly subject: TimelinePage['subject'];
   readonly since: string;
@@ -116,7 +127,7 @@ function relations(subject: Subject, include: Include | undefined): number {
   return include === 'affiliates' ? own | REL.affiliate : own;
 }
 
-function instant(text: string, field: string): number {
+export function instant(text: string, field: string): number {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms))
     throw new DomainValidationError([{ field, message: 'must be an ISO 8601 instant' }]);
@@ -286,26 +297,11 @@ export class TimelineReader {
     private readonly registry: RegistryReader,
   ) {}
 
-  /** A page of the subject's timeline: stored JSON text, entries parsed only when rendered. */
-  page(subject: Subject, id: string, filter: TimelineFilter): StoredTimelinePage {
-    return new StoredTimelinePage(this.storedPage(subject, id, filter));
-  }
-
   /**
-   * A page of the subject's timeline as stored JSON text. The registry gives the canonical subject
-   * (a merged actor's id answers with its canonical actor's timeline); every entry is one row range
-   * of the timeline view, read until `limit + 1` distinct entries.
+   * A page of the timeline of `canonical` (the subject the query chose) as stored JSON text: every
+   * entry is one row range of the timeline view, read until `limit + 1` distinct entries.
    */
-  storedPage(subject: Subject, id: string, filter: TimelineFilter): StoredPage {
-    if (filter.include === 'descendants' && subject !== 'location') {
-      throw new DomainValidationError([
-        { field: 'include', message: 'descendants applies to locations only' },
-      ]);
-    }
-    if (filter.include === 'affiliates' && subject !== 'actor') {
-      throw new DomainValidationError([{ field: 'include', message: 'affiliates applies to actors only' }]);
-    }
-    const canonical = this.subjectAsOf(subject, id, filter.asOf);
+  storedPage(subject: Subject, canonical: TimelinePage['subject'], filter: TimelineFilter): StoredPage {
     const { sql, params } = timelineQuery(subject, canonical.id, filter);
     const names = new Map<string, string>([[canonical.id, canonical.name]]);
     const entries: { json: string; matchedThrough: MatchedThrough[]; day: number; seq: number }[] = [];
@@ -333,19 +329,11 @@ export class TimelineReader {
     };
   }
 
-  /**
-   * The subject a timeline of `id` shows: now (and by `reportedBy`, as known now) the registry's
-   * canonical actor; `asOf` an instant, the actor `id` stood for then (itself before its merge),
-   * from the timeline view's own history of merges.
-   */
-  private subjectAsOf(subject: Subject, id: string, asOf: string | undefined): TimelinePage['subject'] {
-    if (subject !== 'actor' || asOf === undefined) return this.registry.subject(subject, id);
-    const at = instant(asOf, 'asOf');
-    const requested = this.registry.entry(subject, id);
-    const then = this.readStore
+  /** The actor `actorId` had been merged into at the instant `at` (ms), from the view's history of merges. */
+  mergedIntoAt(actorId: string, at: number): string | undefined {
+    return this.readStore
       .prepare<[string, number, number], { slug: string }>(MERGED_INTO_AS_OF_SQL)
-      .get(requested.id, at, at);
-    return then ? this.registry.entry(subject, then.slug) : requested;
+      .get(actorId, at, at)?.slug;
   }
 
   private through(
@@ -364,59 +352,24 @@ export class TimelineReader {
   }
 
   /**
-   * Entries of a timeline added, corrected, disputed, given sources or retracted after `since`. Every
-   * change of an incident retracted by now keeps its row (a follower learns it is gone) but not its
-   * content, unless `includeRetracted`.
+   * The rows of the changes feed of `canonical` after `since` (or the cursor), oldest first: one per
+   * change of an incident, at most `limit + 1`.
    */
-  changes(
+  changeRows(
     subject: Subject,
-    id: string,
+    canonical: string,
     since: string,
     limit: number,
     cursor?: string,
-    includeRetracted = false,
-  ): ChangesPage {
-    const canonical = this.registry.subject(subject, id);
-    const { sql, params } = changesQuery(subject, canonical.id, since, cursor);
-    const rows: {
-      entry: string;
-      change: ChangeKind;
-      revision: number;
-      gone: number;
-      rec_from: number;
-      seq: number;
-      doc: number;
-    }[] = [];
-    for (const row of this.readStore
-      .prepare<(string | number)[], (typeof rows)[number]>(sql)
-      .iterate(...params)) {
+  ): ChangeRow[] {
+    const { sql, params } = changesQuery(subject, canonical, since, cursor);
+    const rows: ChangeRow[] = [];
+    for (const row of this.readStore.prepare<(string | number)[], ChangeRow>(sql).iterate(...params)) {
       if (rows[rows.length - 1]?.doc === row.doc) continue;
       if (rows.length > limit) break;
       rows.push(row);
     }
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      subject: canonical,
-      since,
-      changes: page.map((row): TimelineChange => {
-        const entry = JSON.parse(row.entry) as TimelineEntry;
-        const change = {
-          incidentId: entry.incidentId,
-          change: row.change,
-          revision: row.revision,
-          recordedAt: new Date(row.rec_from).toISOString(),
-        };
-        if (row.gone === 1 && !includeRetracted) return { ...change, entry: null };
-        const corrected = row.change === 'corrected' ? entry.corrections.at(-1)?.changes : undefined;
-        return { ...change, entry, ...(corrected === undefined ? {} : { corrected }) };
-      }),
-      // The feed is ordered by recording time, so its cursor holds an instant where timelines hold a day.
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ day: new Date(last.rec_from).toISOString(), seq: last.seq, revision: last.doc })
-          : null,
-    };
+    return rows;
   }
 
   /** One incident as stored JSON text: current, as of an instant, or as published by a day. */

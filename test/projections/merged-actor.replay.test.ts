@@ -126,8 +126,11 @@ describe('a merged actor, replayed from logs', () => {
     try {
       const { TimelineReader } = await import('../../src/timelines/timeline.reader.js');
       const { RegistryReader } = await import('../../src/registry/registry.reader.js');
-      const reader = new TimelineReader(readStore, new RegistryReader(readStore));
-      const feed = reader.changes('actor', blinken.id, at(0), 10);
+      const { GetTimelineChanges, GetTimelineChangesHandler } =
+        await import('../../src/timelines/timeline.queries.js');
+      const registry = new RegistryReader(readStore);
+      const handler = new GetTimelineChangesHandler(new TimelineReader(readStore, registry), registry);
+      const feed = handler.changes(new GetTimelineChanges('actor', blinken.id, at(0), 10));
       expect(feed.changes.map((c) => [c.change, c.recordedAt, c.entry?.actors])).toEqual([
         ['added', at(2), [{ ...duplicate, role: 'speaker' }]],
         ['actors_merged', at(5), [{ ...blinken, role: 'speaker' }]],

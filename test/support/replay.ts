@@ -12,6 +12,7 @@ import {
   type TimelineFilter,
 } from '../../src/timelines/timeline.reader.js';
 import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
+import { GetTimeline, GetTimelineHandler } from '../../src/timelines/timeline.queries.js';
 import { READ_MODELS } from '../../src/read-models.js';
 import { DEADLINE } from './deadlines.js';
 
@@ -70,7 +71,7 @@ export interface Replayed {
     subject: Subject,
     id: string,
     filter?: Partial<TimelineFilter>,
-  ): ReturnType<TimelineReader['page']>;
+  ): ReturnType<GetTimelineHandler['page']>;
   incident(id: string): ReturnType<TimelineReader['incident']>;
   incidentJsonIfAny(id: string, when: KnownWhen): string | undefined;
   readonly registry: RegistryReader;
@@ -112,10 +113,12 @@ export async function replay(
   await runner.stop();
   const registry = new RegistryReader(readStore);
   const reader = new TimelineReader(readStore, registry);
+  const timelines = new GetTimelineHandler(reader, registry);
   const search = new SearchReader(readStore, registry, reader);
   const aidFlows = new AidFlowsReader(readStore, registry);
   return {
-    timeline: (subject, id, filter = {}) => reader.page(subject, id, { order: 'asc', limit: 500, ...filter }),
+    timeline: (subject, id, filter = {}) =>
+      timelines.page(new GetTimeline(subject, id, { order: 'asc', limit: 500, ...filter })),
     incident: (id) => reader.incident(id),
     incidentJsonIfAny: (id, when) => reader.incidentJsonIfAny(id, when),
     registry,
