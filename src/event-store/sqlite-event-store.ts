@@ -96,6 +96,10 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
     // Several processes may share the file: wait for the writer lock instead of failing at once.
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoint every ≈ 40 MB of WAL instead of SQLite's ≈ 4 MB: appends rewrite the same pages of
+    // the random event-id index across commits, and a rarer checkpoint copies each of them back once
+    // (measured: 26% fewer bytes written per appended event, decision record 0006).
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         position INTEGER PRIMARY KEY,
