@@ -4,7 +4,18 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTag
 import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { IncidentSearchPageDto } from '../timelines/timeline-page.dto.js';
 import { IncidentSearchDto } from './search.dto.js';
-import { type IncidentSearch, type IncidentSearchPage, SearchReader } from './search.reader.js';
+import { dayNumber } from '../common/days.js';
+import { DomainValidationError } from '../common/errors.js';
+import { parsePartialDate } from '../common/partial-date.js';
+import { decodeOffset, encodeOffset, RegistryReader } from '../registry/registry.reader.js';
+import type { TimelineEntry } from '../timelines/timeline-entry.js';
+import { TimelineReader } from '../timelines/timeline.reader.js';
+import {
+  type IncidentMatch,
+  type IncidentSearch,
+  type IncidentSearchPage,
+  SearchReader,
+} from './search.reader.js';
 
 export class SearchIncidents extends Query<IncidentSearchPage> {
   constructor(readonly search: IncidentSearch) {
@@ -12,12 +23,83 @@ export class SearchIncidents extends Query<IncidentSearchPage> {
   }
 }
 
+/**
+ * Incident search: ranked by relevance with `q`, chronological without. The read store answers
+ * synchronously, so the use case is `search` (which test replays call directly).
+ */
 @QueryHandler(SearchIncidents)
 export class SearchIncidentsHandler implements IQueryHandler<SearchIncidents> {
-  constructor(private readonly reader: SearchReader) {}
+  constructor(
+    private readonly index: SearchReader,
+    private readonly registry: RegistryReader,
+    private readonly timelines: TimelineReader,
+  ) {}
 
   execute(query: SearchIncidents): Promise<IncidentSearchPage> {
-    return Promise.resolve(this.reader.search(query.search));
+    return Promise.resolve(this.search(query.search));
+  }
+
+  search(query: IncidentSearch): IncidentSearchPage {
+    const from = query.from === undefined ? undefined : parsePartialDate(query.from);
+    const to = query.to === undefined ? undefined : parsePartialDate(query.to);
+    if (from && to && to.lastDay < from.firstDay) {
+      throw new DomainValidationError([{ field: 'to', message: 'must not be before from' }]);
+    }
+    const match: IncidentMatch = {
+      ...(query.q === undefined ? {} : { q: query.q }),
+      ...(from ? { fromDay: dayNumber(from.firstDay) } : {}),
+      ...(to ? { toDay: dayNumber(to.lastDay) } : {}),
+      ...(query.kinds === undefined ? {} : { kinds: query.kinds }),
+      ...(query.actor === undefined ? {} : { actorIds: this.ids('actor', query.actor) }),
+      ...(query.location === undefined ? {} : { locationIds: this.ids('location', query.location) }),
+    };
+    const offset = decodeOffset(query.cursor);
+    if (query.reportedBy !== undefined) return this.publishedBy(match, query, query.reportedBy, offset);
+    const ids = [...this.index.matching(match, query.limit + 1, offset)];
+    return {
+      entries: ids.slice(0, query.limit).map((id) => this.timelines.incident(id)),
+      nextCursor: ids.length > query.limit ? encodeOffset(offset + query.limit) : null,
+    };
+  }
+
+  /**
+   * An actor matches with its merged duplicates; a location with every location under it. Either
+   * may be named by an alias, as in URLs.
+   */
+  private ids(subject: 'actor' | 'location', ref: string): string[] {
+    const id = this.registry.reference(subject, ref, true) ?? ref;
+    return [
+      ...this.registry.expand(subject, id, subject === 'location' ? 'descendants' : undefined).ids.keys(),
+    ];
+  }
+
+  /**
+   * Matches as published by a day: the index is today's, so the candidates are read in their order
+   * and each is shown as it had been published by then, or left out when it had not been yet; the
+   * cursor counts published matches.
+   */
+  private publishedBy(
+    match: IncidentMatch,
+    query: IncidentSearch,
+    reportedBy: string,
+    offset: number,
+  ): IncidentSearchPage {
+    const entries: TimelineEntry[] = [];
+    let skipped = 0;
+    for (const id of this.index.matching(match, -1, 0)) {
+      const json = this.timelines.incidentJsonIfAny(id, { reportedBy });
+      if (json === undefined) continue;
+      if (skipped < offset) {
+        skipped += 1;
+        continue;
+      }
+      entries.push(JSON.parse(json) as TimelineEntry);
+      if (entries.length > query.limit) break;
+    }
+    return {
+      entries: entries.slice(0, query.limit),
+      nextCursor: entries.length > query.limit ? encodeOffset(offset + query.limit) : null,
+    };
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type TimelineFilter,
 } from '../../src/timelines/timeline.reader.js';
 import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
+import { SearchIncidentsHandler } from '../../src/search/search.controller.js';
 import { GetTimeline, GetTimelineHandler } from '../../src/timelines/timeline.queries.js';
 import { READ_MODELS } from '../../src/read-models.js';
 import { DEADLINE } from './deadlines.js';
@@ -75,7 +76,7 @@ export interface Replayed {
   incident(id: string): ReturnType<TimelineReader['incident']>;
   incidentJsonIfAny(id: string, when: KnownWhen): string | undefined;
   readonly registry: RegistryReader;
-  readonly search: SearchReader;
+  readonly search: SearchIncidentsHandler;
   readonly aidFlows: AidFlowsReader;
   readonly readStore: ReadStore;
   close(): Promise<void>;
@@ -114,7 +115,7 @@ export async function replay(
   const registry = new RegistryReader(readStore);
   const reader = new TimelineReader(readStore, registry);
   const timelines = new GetTimelineHandler(reader, registry);
-  const search = new SearchReader(readStore, registry, reader);
+  const search = new SearchIncidentsHandler(new SearchReader(readStore), registry, reader);
   const aidFlows = new AidFlowsReader(readStore, registry);
   return {
     timeline: (subject, id, filter = {}) =>
