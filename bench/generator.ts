@@ -468,8 +468,9 @@ export function* generateLog(options: LogOptions, registry: Registry): Generator
     };
   };
   const event = (type: string, data: unknown): NewEvent => {
-    // Event ids are random (v4) like the server's; incident ids are time-ordered (v7) like the recorder's.
-    const e = { id: rng.uuidV4(), type, data, metadata: metadata() };
+    // Event ids are time-ordered (v7) like the server's StreamHandler gives them, at the event's
+    // recordedAt; incident ids are time-ordered (v7) like the recorder's.
+    const e = { id: rng.uuidV7(recordedAtMs(emitted, total)), type, data, metadata: metadata() };
     emitted += 1;
     return e;
   };

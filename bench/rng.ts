@@ -71,7 +71,7 @@ export class Rng {
     return items;
   }
 
-  /** A UUID in the v4 layout (random), as the server's EventWriter gives every event. */
+  /** A UUID in the v4 layout (random), as the server gives correlation ids. */
   uuidV4(): string {
     const hex = (n: number): string => n.toString(16).padStart(8, '0');
     const a = hex(this.nextUint32());

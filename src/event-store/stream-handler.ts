@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { v5 as uuidv5 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { IdempotencyKeyReusedError, PreconditionFailedError } from '../common/errors.js';
 import {
   EVENT_STORE,
@@ -228,9 +228,13 @@ export class StreamHandler {
   }
 }
 
-/** Random, or derived from the request for an idempotent one, so that its retry appends the same ids. */
+/**
+ * Time-ordered (v7: milliseconds, then a counter, then random bits), or derived from the request for
+ * an idempotent one, so that its retry appends the same ids. Time order keeps the log's unique
+ * event-id index appending at its end instead of dirtying a random leaf per event (decision 0006).
+ */
 function eventId(context: WriteContext, stream: string, index: number): string {
   return context.idempotent === undefined
-    ? randomUUID()
+    ? uuidv7()
     : derivedId(`${stream}\n${index}`, context.idempotent.requestId);
 }

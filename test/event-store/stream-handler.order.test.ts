@@ -48,3 +48,32 @@ describe('StreamHandler.commitInOrder', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });
+
+describe('StreamHandler event ids', () => {
+  it('are time-ordered UUIDs, so the log’s unique event-id index grows at its end', async () => {
+    const store = {
+      append: () => Promise.resolve({ nextRevision: 0n, position: 1n }),
+    } as unknown as EventStore;
+    const handler = new StreamHandler(store);
+    const context = { recordedBy: 'test', correlationId: 'c', causationId: 'c' };
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const prepared = await handler.prepare(
+        `incident-${i}`,
+        { initialState: () => null, evolve: (s: null) => s },
+        () => [
+          { type: 'T', data: {} },
+          { type: 'U', data: {} },
+        ],
+        context,
+        { fresh: true },
+      );
+      if (!('events' in prepared)) throw new Error('expected events to append');
+      ids.push(...prepared.events.map((e) => e.id));
+    }
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
