@@ -24,27 +24,6 @@ export class EventsQueryDto {
   limit?: number;
 }
 
-/** A page of the raw log, in position order. */
-export class ReadLog extends CqrsQuery<AsyncIterable<RecordedEvent>> {
-  constructor(
-    readonly after: bigint,
-    readonly limit: number,
-  ) {
-    super();
-  }
-}
-
-@QueryHandler(ReadLog)
-export class ReadLogHandler implements IQueryHandler<ReadLog> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  execute(query: ReadLog): Promise<AsyncIterable<RecordedEvent>> {
-    return Promise.resolve(
-      this.store.readAll({ fromPosition: query.after, limit: query.limit, batchSize: 500 }),
-    );
-  }
-}
-
 /** One NDJSON line per event: everything needed to export or replicate the log. */
 export function eventLine(event: RecordedEvent): string {
   return `${JSON.stringify({
@@ -58,8 +37,30 @@ export function eventLine(event: RecordedEvent): string {
   })}\n`;
 }
 
-async function* lines(events: AsyncIterable<RecordedEvent>): AsyncGenerator<string> {
-  for await (const event of events) yield eventLine(event);
+/** A page of the raw log, in position order, as NDJSON lines. */
+export class ReadLog extends CqrsQuery<AsyncIterable<string>> {
+  constructor(
+    readonly after: bigint,
+    readonly limit: number,
+  ) {
+    super();
+  }
+}
+
+/** Reads the page from the store as the client consumes it (the lines are streamed, never held). */
+@QueryHandler(ReadLog)
+export class ReadLogHandler implements IQueryHandler<ReadLog> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  execute({ after, limit }: ReadLog): Promise<AsyncIterable<string>> {
+    return Promise.resolve(this.lines(after, limit));
+  }
+
+  private async *lines(after: bigint, limit: number): AsyncGenerator<string> {
+    for await (const event of this.store.readAll({ fromPosition: after, limit, batchSize: 500 })) {
+      yield eventLine(event);
+    }
+  }
 }
 
 @Controller('v1/events')
@@ -77,8 +78,8 @@ export class EventsController {
     @Query() query: EventsQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Readable> {
-    const events = await this.queries.execute(new ReadLog(BigInt(query.after ?? 0), query.limit ?? 1000));
+    const lines = await this.queries.execute(new ReadLog(BigInt(query.after ?? 0), query.limit ?? 1000));
     void reply.header('Content-Type', 'application/x-ndjson; charset=utf-8');
-    return Readable.from(lines(events));
+    return Readable.from(lines);
   }
 }
