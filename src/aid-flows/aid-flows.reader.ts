@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { dayNumber, dayText, OPEN_DAY, OPEN_MS } from '../common/days.js';
 import { DomainValidationError } from '../common/errors.js';
-import { parsePartialDate } from '../common/partial-date.js';
 import { ReadStore } from '../projections/read-store.js';
 import { reportedByDay } from '../timelines/timeline.reader.js';
-import { RegistryReader } from '../registry/registry.reader.js';
 import type { FlowClaim } from './aid-flow-versions.js';
 import { isoWeek, isoWeekDays } from './iso-week.js';
 
@@ -81,7 +79,7 @@ export interface AidFlowsQuery {
   readonly reportedBy?: string;
 }
 
-interface VersionRow {
+export interface VersionRow {
   vid: number;
   kind: string;
   first_day: number;
@@ -165,7 +163,7 @@ class Tally {
   }
 }
 
-function instant(text: string): number {
+export function instant(text: string): number {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms))
     throw new DomainValidationError([{ field: 'asOf', message: 'must be an ISO 8601 instant' }]);
@@ -200,28 +198,20 @@ const byCrossingAndPeriod = (
 ): number => a.period.localeCompare(b.period) || (a.crossing?.id ?? '').localeCompare(b.crossing?.id ?? '');
 
 /**
- * Reads the aid flows of a place and everything below it, per crossing and day or ISO week, on the
- * time axis asked for. An incident that lists several places under the one asked for counts once.
+ * The versions of the aid flows of every place in `locationIds` whose days meet [fromDay, toDay], on
+ * the time axis asked for. An incident that lists several of the places counts once.
  */
 @Injectable()
 export class AidFlowsReader {
-  constructor(
-    private readonly readStore: ReadStore,
-    private readonly registry: RegistryReader,
-  ) {}
+  constructor(private readonly readStore: ReadStore) {}
 
-  flows(locationId: string, query: AidFlowsQuery): AidFlows {
-    // Everything below the place as it lay at the instant asked (the hierarchy has no reported axis).
-    const at = query.asOf === undefined ? undefined : instant(query.asOf);
-    const expansion = this.registry.expand('location', locationId, 'descendants', at);
-    const first = query.from === undefined ? undefined : parsePartialDate(query.from);
-    const last = query.to === undefined ? undefined : parsePartialDate(query.to);
-    if (first && last && last.lastDay < first.firstDay) {
-      throw new DomainValidationError([{ field: 'to', message: 'must not be before from' }]);
-    }
-    const fromDay = first ? dayNumber(first.firstDay) : -OPEN_DAY;
-    const toDay = last ? dayNumber(last.lastDay) : OPEN_DAY;
-    const time = versionFilter(query.asOf, query.reportedBy);
+  versions(
+    locationIds: Iterable<string>,
+    fromDay: number,
+    toDay: number,
+    when: { asOf?: string; reportedBy?: string },
+  ): Iterable<VersionRow> {
+    const time = versionFilter(when.asOf, when.reportedBy);
     const statement = this.readStore.prepare<(string | number)[], VersionRow>(
       `SELECT v.vid, v.kind, v.first_day, v.last_day, v.dated, v.occurred, v.crossing_id, v.crossing_name,
          v.details, v.claims
@@ -229,70 +219,72 @@ export class AidFlowsReader {
        WHERE p.location = ? AND p.first_day <= ? AND v.last_day >= ? AND ${time.sql}`,
     );
     const rows = new Map<number, VersionRow>();
-    for (const id of expansion.ids.keys()) {
+    for (const id of locationIds) {
       for (const row of statement.iterate(id, toDay, fromDay, ...time.params)) rows.set(row.vid, row);
     }
-    const dated = new Map<
-      string,
-      { crossing: AidFlow['crossing']; period: string; days: [number, number]; tally: Tally }
-    >();
-    const undated = new Map<
-      string,
-      { crossing: AidFlow['crossing']; period: string; days: [number, number]; tally: Tally }
-    >();
-    const undatedTotal = new Tally();
-    for (const row of rows.values()) {
-      const crossing = row.crossing_id === null ? null : { id: row.crossing_id, name: row.crossing_name };
-      let period: string;
-      let days: [number, number];
-      if (row.dated === 1) {
-        const day = dayText(row.first_day);
-        if (query.granularity === 'week') {
-          period = isoWeek(day);
-          const week = isoWeekDays(period);
-          days = [dayNumber(week.firstDay), dayNumber(week.lastDay)];
-        } else {
-          period = day;
-          days = [row.first_day, row.first_day];
-        }
-      } else {
-        period = row.occurred;
-        days = [row.first_day, row.last_day];
-        undatedTotal.add(row);
-      }
-      const groups = row.dated === 1 ? dated : undated;
-      const key = `${row.crossing_id ?? ''}\n${period}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { crossing, period, days, tally: new Tally() };
-        groups.set(key, group);
-      }
-      group.tally.add(row);
-    }
-    const view = (g: {
-      crossing: AidFlow['crossing'];
-      period: string;
-      days: [number, number];
-      tally: Tally;
-    }) => ({
-      crossing: g.crossing,
-      period: g.period,
-      firstDay: dayText(g.days[0]),
-      lastDay: dayText(g.days[1]),
-      ...g.tally.figures(),
-    });
-    return {
-      location: expansion.subject,
-      granularity: query.granularity,
-      from: query.from ?? null,
-      to: query.to ?? null,
-      asOf: query.asOf ?? null,
-      reportedBy: query.reportedBy ?? null,
-      flows: [...dated.values()].map(view).sort(byCrossingAndPeriod),
-      undated: {
-        ...undatedTotal.figures(),
-        byPeriod: [...undated.values()].map(view).sort(byCrossingAndPeriod),
-      },
-    };
+    return rows.values();
   }
+}
+
+/** Versions summed per crossing and day (or ISO week); undated ones per crossing and stated period. */
+export function flowPeriods(
+  versions: Iterable<VersionRow>,
+  granularity: Granularity,
+): Pick<AidFlows, 'flows' | 'undated'> {
+  const dated = new Map<
+    string,
+    { crossing: AidFlow['crossing']; period: string; days: [number, number]; tally: Tally }
+  >();
+  const undated = new Map<
+    string,
+    { crossing: AidFlow['crossing']; period: string; days: [number, number]; tally: Tally }
+  >();
+  const undatedTotal = new Tally();
+  for (const row of versions) {
+    const crossing = row.crossing_id === null ? null : { id: row.crossing_id, name: row.crossing_name };
+    let period: string;
+    let days: [number, number];
+    if (row.dated === 1) {
+      const day = dayText(row.first_day);
+      if (granularity === 'week') {
+        period = isoWeek(day);
+        const week = isoWeekDays(period);
+        days = [dayNumber(week.firstDay), dayNumber(week.lastDay)];
+      } else {
+        period = day;
+        days = [row.first_day, row.first_day];
+      }
+    } else {
+      period = row.occurred;
+      days = [row.first_day, row.last_day];
+      undatedTotal.add(row);
+    }
+    const groups = row.dated === 1 ? dated : undated;
+    const key = `${row.crossing_id ?? ''}\n${period}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { crossing, period, days, tally: new Tally() };
+      groups.set(key, group);
+    }
+    group.tally.add(row);
+  }
+  const view = (g: {
+    crossing: AidFlow['crossing'];
+    period: string;
+    days: [number, number];
+    tally: Tally;
+  }) => ({
+    crossing: g.crossing,
+    period: g.period,
+    firstDay: dayText(g.days[0]),
+    lastDay: dayText(g.days[1]),
+    ...g.tally.figures(),
+  });
+  return {
+    flows: [...dated.values()].map(view).sort(byCrossingAndPeriod),
+    undated: {
+      ...undatedTotal.figures(),
+      byPeriod: [...undated.values()].map(view).sort(byCrossingAndPeriod),
+    },
+  };
 }

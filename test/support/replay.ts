@@ -12,6 +12,7 @@ import {
   type TimelineFilter,
 } from '../../src/timelines/timeline.reader.js';
 import { AidFlowsReader } from '../../src/aid-flows/aid-flows.reader.js';
+import { GetAidFlowsHandler } from '../../src/aid-flows/aid-flows.controller.js';
 import { SearchIncidentsHandler } from '../../src/search/search.controller.js';
 import { GetTimeline, GetTimelineHandler } from '../../src/timelines/timeline.queries.js';
 import { READ_MODELS } from '../../src/read-models.js';
@@ -77,7 +78,7 @@ export interface Replayed {
   incidentJsonIfAny(id: string, when: KnownWhen): string | undefined;
   readonly registry: RegistryReader;
   readonly search: SearchIncidentsHandler;
-  readonly aidFlows: AidFlowsReader;
+  readonly aidFlows: GetAidFlowsHandler;
   readonly readStore: ReadStore;
   close(): Promise<void>;
 }
@@ -116,7 +117,7 @@ export async function replay(
   const reader = new TimelineReader(readStore, registry);
   const timelines = new GetTimelineHandler(reader, registry);
   const search = new SearchIncidentsHandler(new SearchReader(readStore), registry, reader);
-  const aidFlows = new AidFlowsReader(readStore, registry);
+  const aidFlows = new GetAidFlowsHandler(new AidFlowsReader(readStore), registry);
   return {
     timeline: (subject, id, filter = {}) =>
       timelines.page(new GetTimeline(subject, id, { order: 'asc', limit: 500, ...filter })),
