@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainValidationError, NotFoundError } from '../common/errors.js';
 import { ReadStore } from '../projections/read-store.js';
+import { actorRow, locationRow, mergeGroup } from './registry.rows.js';
 import { nameKey } from './registry.decider.js';
 import type { Coordinates, RegistryKind } from './registry.events.js';
 
@@ -43,24 +44,6 @@ export const DESCENDANTS_AS_OF_SQL = `WITH RECURSIVE tree(id) AS (
     WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`;
 
-interface ActorRow {
-  actor_id: string;
-  name: string;
-  kind: string | null;
-  provisional: number;
-  canonical_id: string;
-}
-
-interface LocationRow {
-  location_id: string;
-  name: string;
-  kind: string | null;
-  parent_id: string | null;
-  lat: number | null;
-  lon: number | null;
-  provisional: number;
-}
-
 /**
  * Reads the registry view: merges, affiliations, the location hierarchy and the name index. The
  * one place that knows how a subject widens into the ids a timeline matches.
@@ -71,8 +54,8 @@ export class RegistryReader {
 
   /** The canonical id of an actor (itself unless merged); undefined when the view lacks it. */
   canonical(kind: RegistryKind, id: string): string | undefined {
-    if (kind === 'location') return this.location(id) ? id : undefined;
-    return this.actor(id)?.canonical_id;
+    if (kind === 'location') return locationRow(this.readStore, id) ? id : undefined;
+    return actorRow(this.readStore, id)?.canonical_id;
   }
 
   /** The canonical entry a normalised name or alias points to, the earliest registered first. */
@@ -99,7 +82,10 @@ export class RegistryReader {
    * actor's id gives its canonical actor. Undefined when nothing answers to it.
    */
   reference(kind: RegistryKind, ref: string, followMerges = false): string | undefined {
-    const known = kind === 'actor' ? this.actor(ref)?.canonical_id : this.location(ref)?.location_id;
+    const known =
+      kind === 'actor'
+        ? actorRow(this.readStore, ref)?.canonical_id
+        : locationRow(this.readStore, ref)?.location_id;
     if (known !== undefined) return followMerges || kind === 'location' ? known : ref;
     return this.byName(kind, nameKey(ref));
   }
@@ -109,7 +95,10 @@ export class RegistryReader {
    * belongs to (a merged duplicate's alias names the duplicate). What `asOf` reads start from.
    */
   ownReference(kind: RegistryKind, ref: string): string | undefined {
-    const known = kind === 'actor' ? this.actor(ref)?.actor_id : this.location(ref)?.location_id;
+    const known =
+      kind === 'actor'
+        ? actorRow(this.readStore, ref)?.actor_id
+        : locationRow(this.readStore, ref)?.location_id;
     return known ?? this.namedBy(kind, nameKey(ref));
   }
 
@@ -128,37 +117,37 @@ export class RegistryReader {
 
   /** An entry known from mentions only (no editor has registered it), with the name it was mentioned by. */
   provisional(kind: RegistryKind, id: string): { name: string } | undefined {
-    const row = kind === 'actor' ? this.actor(id) : this.location(id);
+    const row = kind === 'actor' ? actorRow(this.readStore, id) : locationRow(this.readStore, id);
     return row && row.provisional === 1 ? { name: row.name } : undefined;
   }
 
   /** The subject a timeline of `id` shows: the actor's canonical actor, or the location itself. */
   subject(kind: RegistryKind, id: string): Expansion['subject'] {
     if (kind === 'location') {
-      const found = this.location(id);
+      const found = locationRow(this.readStore, id);
       if (!found) throw new NotFoundError('location', id);
       return { id: found.location_id, name: found.name, kind: found.kind };
     }
-    const requested = this.actor(id);
+    const requested = actorRow(this.readStore, id);
     if (!requested) throw new NotFoundError('actor', id);
     const canonical =
       requested.canonical_id === requested.actor_id
         ? requested
-        : (this.actor(requested.canonical_id) ?? requested);
+        : (actorRow(this.readStore, requested.canonical_id) ?? requested);
     return { id: canonical.actor_id, name: canonical.name, kind: canonical.kind };
   }
 
   /** An actor or location as registered, without following merges (what it was before one). */
   entry(kind: RegistryKind, id: string): Expansion['subject'] {
     if (kind === 'location') return this.subject(kind, id);
-    const found = this.actor(id);
+    const found = actorRow(this.readStore, id);
     if (!found) throw new NotFoundError(kind, id);
     return { id: found.actor_id, name: found.name, kind: found.kind };
   }
 
   /** The registered name of an actor or location; undefined when the view lacks it. */
   name(kind: RegistryKind, id: string): string | undefined {
-    return kind === 'actor' ? this.actor(id)?.name : this.location(id)?.name;
+    return kind === 'actor' ? actorRow(this.readStore, id)?.name : locationRow(this.readStore, id)?.name;
   }
 
   /**
@@ -178,7 +167,7 @@ export class RegistryReader {
     }
     const ids = new Map<string, MatchedThrough>();
     if (subject === 'location') {
-      const found = this.location(id);
+      const found = locationRow(this.readStore, id);
       if (!found) throw new NotFoundError('location', id);
       ids.set(id, { id, name: found.name, relation: 'self' });
       if (include === 'descendants') {
@@ -204,10 +193,10 @@ export class RegistryReader {
       }
       return { subject: { id, name: found.name, kind: found.kind }, ids };
     }
-    const requested = this.actor(id);
+    const requested = actorRow(this.readStore, id);
     if (!requested) throw new NotFoundError('actor', id);
-    const canonical = this.actor(requested.canonical_id) ?? requested;
-    for (const row of this.group(canonical.actor_id)) {
+    const canonical = actorRow(this.readStore, requested.canonical_id) ?? requested;
+    for (const row of mergeGroup(this.readStore, canonical.actor_id)) {
       ids.set(row.actor_id, {
         id: row.actor_id,
         name: row.name,
@@ -240,34 +229,9 @@ export class RegistryReader {
   coordinates(ids: Iterable<string>): Map<string, Coordinates> {
     const out = new Map<string, Coordinates>();
     for (const id of new Set(ids)) {
-      const row = this.location(id);
+      const row = locationRow(this.readStore, id);
       if (row && row.lat !== null && row.lon !== null) out.set(id, { lat: row.lat, lon: row.lon });
     }
     return out;
-  }
-
-  private actor(id: string): ActorRow | undefined {
-    return this.readStore
-      .prepare<[string], ActorRow>(
-        'SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE actor_id = ?',
-      )
-      .get(id);
-  }
-
-  private location(id: string): LocationRow | undefined {
-    return this.readStore
-      .prepare<[string], LocationRow>(
-        'SELECT location_id, name, kind, parent_id, lat, lon, provisional FROM locations WHERE location_id = ?',
-      )
-      .get(id);
-  }
-
-  private group(canonicalId: string): ActorRow[] {
-    return this.readStore
-      .prepare<[string], ActorRow>(
-        `SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE canonical_id = ?
-         ORDER BY actor_id`,
-      )
-      .all(canonicalId);
   }
 }

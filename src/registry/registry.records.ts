@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReadStore } from '../projections/read-store.js';
+import { actorRow, locationRow, mergeGroup } from './registry.rows.js';
 import type { Coordinates, RegistryKind } from './registry.events.js';
 
 export interface ActorRecord {
@@ -26,24 +27,6 @@ export interface LocationRecord {
 
 export type RegistryRecord = ActorRecord | LocationRecord;
 
-interface ActorRow {
-  actor_id: string;
-  name: string;
-  kind: string | null;
-  provisional: number;
-  canonical_id: string;
-}
-
-interface LocationRow {
-  location_id: string;
-  name: string;
-  kind: string | null;
-  parent_id: string | null;
-  lat: number | null;
-  lon: number | null;
-  provisional: number;
-}
-
 /**
  * Registry entries as the API shows them (`GET /v1/actors/{id}`, search results, drafts): one entry
  * with its aliases, merges and affiliations, or its parent and place, read from the registry view.
@@ -69,9 +52,9 @@ export class RegistryRecords {
   }
 
   private actorRecord(id: string): ActorRecord | undefined {
-    const row = this.actor(id);
+    const row = actorRow(this.readStore, id);
     if (!row) return undefined;
-    const group = this.group(row.actor_id).map((r) => r.actor_id);
+    const group = mergeGroup(this.readStore, row.actor_id).map((r) => r.actor_id);
     const mergedFrom = row.canonical_id === row.actor_id ? group.filter((g) => g !== row.actor_id) : [];
     const affiliatedWith = this.readStore
       .prepare<[string], { id: string }>(
@@ -93,7 +76,7 @@ export class RegistryRecords {
   }
 
   private locationRecord(id: string): LocationRecord | undefined {
-    const row = this.location(id);
+    const row = locationRow(this.readStore, id);
     if (!row) return undefined;
     return {
       id: row.location_id,
@@ -104,31 +87,5 @@ export class RegistryRecords {
       parentId: row.parent_id,
       coordinates: row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon } : null,
     };
-  }
-
-  private actor(id: string): ActorRow | undefined {
-    return this.readStore
-      .prepare<[string], ActorRow>(
-        'SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE actor_id = ?',
-      )
-      .get(id);
-  }
-
-  private location(id: string): LocationRow | undefined {
-    return this.readStore
-      .prepare<[string], LocationRow>(
-        'SELECT location_id, name, kind, parent_id, lat, lon, provisional FROM locations WHERE location_id = ?',
-      )
-      .get(id);
-  }
-
-  /** Ids of an actor and every duplicate merged into it. */
-  private group(canonicalId: string): ActorRow[] {
-    return this.readStore
-      .prepare<[string], ActorRow>(
-        `SELECT actor_id, name, kind, provisional, canonical_id FROM actors WHERE canonical_id = ?
-         ORDER BY actor_id`,
-      )
-      .all(canonicalId);
   }
 }
