@@ -46,6 +46,7 @@ import {
   GetTimelineChangesHandler,
   GetTimelineHandler,
 } from './timelines/timeline.queries.js';
+import { TimelineRoute } from './timelines/timeline.route.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
 import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
 
@@ -120,6 +121,7 @@ export class AppModule {
         GetTimelineChangesHandler,
         TimelineReader,
         GetTimelineHandler,
+        TimelineRoute,
         GetIncidentHandler,
         DemoLoader,
         Lifecycle,

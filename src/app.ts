@@ -20,6 +20,7 @@ import { registerGracefulClose } from './ops/shutdown.js';
 import { setupOpenApi } from './openapi.js';
 import { setupWebPage } from './web.js';
 import { TIMELINE_QUERY_FORMATS } from './timelines/timeline-query.schema.js';
+import { serveTimelinesFromFastify, TimelineRoute } from './timelines/timeline.route.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -103,6 +104,7 @@ export async function createApp(
     abortOnError: false,
   });
   app.get(Metrics).observeHttp(fastify);
+  serveTimelinesFromFastify(fastify, app.get(TimelineRoute));
   await app.register(helmet, {
     // The API serves JSON only; the documentation page (/docs) needs its own script and styles.
     contentSecurityPolicy: false,
