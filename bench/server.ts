@@ -32,8 +32,9 @@ export function startServer(
   files: StoreFiles,
   timeoutMs: number,
   extraEnv: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  return spawnListening(MAIN, [], files, timeoutMs, extraEnv);
+  return spawnListening(MAIN, [], files, timeoutMs, extraEnv, nodeArgs);
 }
 
 /** Spawns the bare Fastify route on the read store (the ceiling a timeline route can approach). */
@@ -49,10 +50,11 @@ async function spawnListening(
   files: StoreFiles,
   timeoutMs: number,
   extraEnv: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: {
       ...process.env,
       ...extraEnv,
