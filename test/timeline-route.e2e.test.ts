@@ -41,13 +41,13 @@ describe('the timeline routes served from Fastify', () => {
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://newsroom.example');
     expect(ok.headers.get('vary')).toMatch(/Accept/);
-    expect((await ok.json()).entries).toHaveLength(1);
+    expect(((await ok.json()) as { entries: unknown[] }).entries).toHaveLength(1);
 
     const bad = await fetch(`${url}?limit=0&colour=red`, { headers: AUTH });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(bad.headers.get('x-content-type-options')).toBe('nosniff');
-    const fields = ((await bad.json()).errors as { field: string }[]).map((e) => e.field);
+    const fields = ((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['colour']));
 
     const unknown = await fetch(`${running.url}/v1/actors/no-such-actor/timeline`, { headers: AUTH });
@@ -57,7 +57,9 @@ describe('the timeline routes served from Fastify', () => {
     ]);
     const malformed = await fetch(`${running.url}/v1/actors/not_a_slug!/timeline`, { headers: AUTH });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).errors).toEqual([expect.objectContaining({ field: 'id' })]);
+    expect(((await malformed.json()) as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ field: 'id' }),
+    ]);
 
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toMatch(
