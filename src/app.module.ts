@@ -47,6 +47,7 @@ import {
   GetTimelineChangesHandler,
   GetTimelineHandler,
 } from './timelines/timeline.queries.js';
+import { TimelineRoute } from './timelines/timeline.route.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
 import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
 
@@ -122,6 +123,7 @@ export class AppModule {
         GetTimelineChangesHandler,
         TimelineReader,
         GetTimelineHandler,
+        TimelineRoute,
         GetIncidentHandler,
         DemoLoader,
         Lifecycle,
