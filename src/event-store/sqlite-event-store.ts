@@ -42,6 +42,8 @@ interface PendingAppend {
 const DEFAULT_BATCH = 1000;
 /** Streams whose last revision the writer remembers; past this it forgets them all and starts again. */
 const REVISION_CACHE_SIZE = 65_536;
+/** Page size of a new log file, in bytes. */
+export const PAGE_SIZE = 8192;
 
 /** Thrown inside a group when an append may be the retry of one already written. */
 class PossibleReplay extends Error {
@@ -92,6 +94,11 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    // A new log gets 8 KiB pages (SQLite's default is 4 KiB): a group commit of ≈ 1 MB of events
+    // writes half as many WAL frames and splits B-tree pages half as often, and a lone append still
+    // writes about as few bytes (decision record 0006). Set before the file's first write; a log
+    // created earlier keeps its page size (in WAL mode it cannot change), and opens as before.
+    this.db.pragma(`page_size = ${PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'relaxed' ? 'NORMAL' : 'FULL'}`);
     // Several processes may share the file: wait for the writer lock instead of failing at once.
