@@ -123,7 +123,9 @@ describe('SQLite event store, file specifics', () => {
     const meta = { recordedAt: 'x', recordedBy: 'y', correlationId: 'c', causationId: 'c', schemaVersion: 1 };
     const firstId = crypto.randomUUID();
     old
-      .prepare('INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run('incident-5', 0, firstId, 'Old', '{"n":1}', JSON.stringify(meta));
     expect(old.pragma('page_size', { simple: true })).toBe(4096);
     old.close();
