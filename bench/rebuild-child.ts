@@ -1,43 +1,19 @@
 /**
  * The rebuild phase, in a process of its own so its peak RSS is its own: every projection the app
- * registers, on a fresh read store, from position 0 to the head of the log.
+ * registers (READ_MODELS, the app module's PROJECTIONS), on a fresh read store, from position 0 to
+ * the head of the log, as the offline `dateline projections rebuild` runs it. The HTTP app is not
+ * loaded: its modules alone hold ≈ 54 MB of live heap and 147 MB of RSS at rest, which V8 lets
+ * grow about fourfold with garbage once the rebuild allocates, so importing it measured the app's
+ * footprint rather than the rebuild's (docs/decisions/0006, "Rebuild peak RSS: the app, not the
+ * rebuild").
  *
  * Usage: node dist/bench/rebuild-child.js <event-store-file> <fresh-read-store-file>
  * Prints one JSON line: { events, ms, eventsPerSec, peakRssMb, projections }.
  */
-import 'reflect-metadata';
-import type { Provider } from '@nestjs/common';
-import { AppModule } from '../src/app.module.js';
-import { loadConfig } from '../src/config/config.js';
 import { SqliteEventStore } from '../src/event-store/sqlite-event-store.js';
-import { PROJECTIONS, type ProjectionFactory } from '../src/projections/projection.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
 import { ReadStore } from '../src/projections/read-store.js';
-import { RegistryProjection } from '../src/registry/registry.projection.js';
-import { TimelinesProjection } from '../src/timelines/timelines.projection.js';
-
-/**
- * The projection factories exactly as the app module registers them, so a projection added there
- * is rebuilt here too; the known list is the fallback if the provider ever needs injected
- * dependencies.
- */
-function appProjections(eventStorePath: string, readStorePath: string): ProjectionFactory[] {
-  const config = loadConfig({
-    DATELINE_EVENT_STORE: `sqlite:${eventStorePath}`,
-    DATELINE_READ_STORE: readStorePath,
-    DATELINE_DEMO_DATA: 'false',
-  });
-  const providers: Provider[] = AppModule.forRoot(config).providers ?? [];
-  for (const provider of providers) {
-    if (typeof provider !== 'object' || !('provide' in provider) || provider.provide !== PROJECTIONS)
-      continue;
-    if ('useValue' in provider) return provider.useValue as ProjectionFactory[];
-    if ('useFactory' in provider && (provider.inject ?? []).length === 0) {
-      return (provider.useFactory as () => ProjectionFactory[])();
-    }
-  }
-  return [() => new RegistryProjection(), () => new TimelinesProjection()];
-}
+import { READ_MODELS } from '../src/read-models.js';
 
 function peakRssMb(): number {
   // maxRSS is in kilobytes on Linux and macOS.
@@ -47,11 +23,10 @@ function peakRssMb(): number {
 async function main(): Promise<void> {
   const [eventStorePath, readStorePath] = process.argv.slice(2);
   if (!eventStorePath || !readStorePath) throw new Error('usage: rebuild-child <event-store> <read-store>');
-  const factories = appProjections(eventStorePath, readStorePath);
   const store = new SqliteEventStore({ path: eventStorePath });
   const readStore = new ReadStore(readStorePath);
   const head = await store.headPosition();
-  const runner = new ProjectionRunner(store, readStore, factories);
+  const runner = new ProjectionRunner(store, readStore, READ_MODELS);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   runner.start();
