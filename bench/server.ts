@@ -32,8 +32,9 @@ export function startServer(
   files: StoreFiles,
   timeoutMs: number,
   extraEnv: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
-  return spawnListening(MAIN, [], files, timeoutMs, extraEnv);
+  return spawnListening(MAIN, [], files, timeoutMs, extraEnv, nodeArgs);
 }
 
 /** Spawns the bare Fastify route on the read store (the ceiling a timeline route can approach). */
@@ -49,10 +50,11 @@ async function spawnListening(
   files: StoreFiles,
   timeoutMs: number,
   extraEnv: Record<string, string>,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: {
       ...process.env,
       ...extraEnv,
@@ -76,11 +78,16 @@ async function spawnListening(
       child.kill('SIGKILL');
       reject(new Error(`server did not listen within ${timeoutMs} ms:\n${output.slice(-2000)}`));
     }, timeoutMs);
+    let listening = false;
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       if (output.length > 200_000) output = output.slice(-100_000);
+      // Only until the URL is found: scanning the kept output on every chunk of the access log
+      // would cost this process (the load generator) CPU per request of the server under test.
+      if (listening) return;
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1].replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1'));
       }

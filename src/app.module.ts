@@ -33,6 +33,7 @@ import { openReadStoreFor, rememberOrigin } from './projections/read-store-origi
 import { EntriesFormatInterceptor, RecordsFormatInterceptor } from './formats/format.interceptor.js';
 import { REGISTRY_COMMAND_HANDLERS } from './registry/registry.commands.js';
 import { MentionResolver } from './registry/mentions.js';
+import { FoldedStreams } from './registry/folded-streams.js';
 import { RegistryNames } from './registry/names.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { GetRegistryEntryHandler, SearchRegistryHandler } from './registry/registry.queries.js';
@@ -46,6 +47,7 @@ import {
   GetTimelineChangesHandler,
   GetTimelineHandler,
 } from './timelines/timeline.queries.js';
+import { TimelineRoute } from './timelines/timeline.route.js';
 import { TimelineReader } from './timelines/timeline.reader.js';
 import { TimelineChangesController, TimelinesController } from './timelines/timelines.controller.js';
 
@@ -113,6 +115,7 @@ export class AppModule {
         { provide: RUNNER_OPTIONS, useValue: { batchSize: config.projectionBatch } },
         ProjectionRunner,
         RegistryNames,
+        FoldedStreams,
         MentionResolver,
         RecordIncidentsHandler,
         AmendIncidentHandler,
@@ -120,6 +123,7 @@ export class AppModule {
         GetTimelineChangesHandler,
         TimelineReader,
         GetTimelineHandler,
+        TimelineRoute,
         GetIncidentHandler,
         DemoLoader,
         Lifecycle,

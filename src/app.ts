@@ -15,11 +15,18 @@ import { generatedKeyPath, loadOrCreateAdminKey, parseApiKeys, type ApiKey } fro
 import { registerAuthentication, registerAuthorization } from './auth/access.js';
 import { registerRateLimit } from './auth/rate-limit.js';
 import { Metrics } from './ops/metrics.js';
-import { genReqId, loggerOptions, NestPinoLogger, registerRequestLogging } from './ops/logging.js';
+import {
+  genReqId,
+  logDestination,
+  loggerOptions,
+  NestPinoLogger,
+  registerRequestLogging,
+} from './ops/logging.js';
 import { registerGracefulClose } from './ops/shutdown.js';
 import { setupOpenApi } from './openapi.js';
 import { setupWebPage } from './web.js';
 import { TIMELINE_QUERY_FORMATS } from './timelines/timeline-query.schema.js';
+import { serveTimelinesFromFastify, TimelineRoute } from './timelines/timeline.route.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -51,10 +58,11 @@ export async function createApp(
   options: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   const quiet = options.logger === false;
+  const logStream = quiet ? undefined : logDestination();
   const adapter = new FastifyAdapter({
     bodyLimit: BATCH_BODY_LIMIT,
     trustProxy: false,
-    logger: quiet ? false : loggerOptions(config),
+    logger: logStream === undefined ? false : loggerOptions(config, logStream),
     // One access line per request from registerRequestLogging instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId,
@@ -99,10 +107,11 @@ export async function createApp(
     }
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: quiet ? false : new NestPinoLogger(fastify.log),
+    logger: quiet ? false : new NestPinoLogger(fastify.log, logStream),
     abortOnError: false,
   });
   app.get(Metrics).observeHttp(fastify);
+  serveTimelinesFromFastify(fastify, app.get(TimelineRoute));
   await app.register(helmet, {
     // The API serves JSON only; the documentation page (/docs) needs its own script and styles.
     contentSecurityPolicy: false,

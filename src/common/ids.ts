@@ -31,12 +31,17 @@ export class UuidPipe implements PipeTransform<string, string> {
 }
 
 /** A path id that must be a registry slug, in its canonical lower-case form, before any lookup. */
+export function slugId(value: string): string {
+  const id = canonicalId(value);
+  if (id.length > 80 || !SLUG_PATTERN.test(id))
+    throw new DomainValidationError([{ field: 'id', message: SLUG_MESSAGE }]);
+  return id;
+}
+
+/** `slugId` as a pipe, for routes served through Nest. */
 @Injectable()
 export class SlugPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    const id = canonicalId(value);
-    if (id.length > 80 || !SLUG_PATTERN.test(id))
-      throw new DomainValidationError([{ field: 'id', message: SLUG_MESSAGE }]);
-    return id;
+    return slugId(value);
   }
 }

@@ -7,7 +7,7 @@ import { locationIdsOf } from './geojson.js';
 import { FORMATS, type Format, negotiate } from './negotiate.js';
 import { type EntryPage, type Rendered, renderEntries, renderRecords } from './render.js';
 
-interface Http {
+export interface Http {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly format: Format;
@@ -21,11 +21,19 @@ interface Http {
 
 function http(context: ExecutionContext, allowed: readonly Format[]): Http {
   const h = context.switchToHttp();
-  const request = h.getRequest<FastifyRequest>();
+  return negotiateHttp(h.getRequest<FastifyRequest>(), h.getResponse<FastifyReply>(), allowed);
+}
+
+/** The format and byte-order mark a request asks for (a 406 or 400 when it cannot be served). */
+export function negotiateHttp(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  allowed: readonly Format[],
+): Http {
   const query = request.query as Record<string, unknown> | undefined;
   const format = negotiate(query?.format, request.headers.accept, allowed);
   const bom = query?.bom === 'true' ? true : query?.bom === 'false' ? false : query?.format === 'csv';
-  return { request, reply: h.getResponse<FastifyReply>(), format, bom };
+  return { request, reply, format, bom };
 }
 
 /** The file extension of each download format. */
@@ -72,28 +80,31 @@ export class EntriesFormatInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler<EntryPage>): Observable<unknown> {
     const h = http(context, FORMATS);
-    return next.handle().pipe(
-      map((page) => {
-        paginate(h, page.nextCursor);
-        // A merged actor's id answers with the canonical actor's timeline, and says where it lives.
-        const requested = (h.request.params as Record<string, string> | undefined)?.id;
-        if (page.subject && requested !== undefined && requested !== page.subject.id) {
-          const url = new URL(h.request.url, 'http://dateline.invalid');
-          const path = url.pathname.replace(`/${requested}/`, `/${page.subject.id}/`);
-          void h.reply.header('Content-Location', `${path}${url.search}`);
-        }
-        if (h.format === 'json') {
-          if (!page.json) return page;
-          void h.reply.header('Content-Type', 'application/json; charset=utf-8');
-          return page.json();
-        }
-        const coordinates =
-          h.format === 'geojson' ? this.registry.coordinates(locationIdsOf(page)) : new Map();
-        const rendered = renderEntries(h.format, page, coordinates, { bom: h.bom });
-        return download(h, page.subject ? `${page.subject.id}-timeline` : 'incidents', rendered);
-      }),
-    );
+    return next.handle().pipe(map((page) => renderEntryPage(h, page, this.registry)));
   }
+}
+
+/**
+ * The body of a page of entries in the negotiated format, with its headers (Link, Vary,
+ * Content-Location of a merged actor, Content-Type, Content-Disposition).
+ */
+export function renderEntryPage(h: Http, page: EntryPage, registry: RegistryReader): unknown {
+  paginate(h, page.nextCursor);
+  // A merged actor's id answers with the canonical actor's timeline, and says where it lives.
+  const requested = (h.request.params as Record<string, string> | undefined)?.id;
+  if (page.subject && requested !== undefined && requested !== page.subject.id) {
+    const url = new URL(h.request.url, 'http://dateline.invalid');
+    const path = url.pathname.replace(`/${requested}/`, `/${page.subject.id}/`);
+    void h.reply.header('Content-Location', `${path}${url.search}`);
+  }
+  if (h.format === 'json') {
+    if (!page.json) return page;
+    void h.reply.header('Content-Type', 'application/json; charset=utf-8');
+    return page.json();
+  }
+  const coordinates = h.format === 'geojson' ? registry.coordinates(locationIdsOf(page)) : new Map();
+  const rendered = renderEntries(h.format, page, coordinates, { bom: h.bom });
+  return download(h, page.subject ? `${page.subject.id}-timeline` : 'incidents', rendered);
 }
 
 /** Renders registry search results: JSON, NDJSON or CSV, and GeoJSON for locations. */

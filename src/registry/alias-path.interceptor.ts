@@ -32,27 +32,44 @@ function aliasInterceptor(kind: RegistryKind, followMerges: boolean): Type<NestI
 
     intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
       const http = context.switchToHttp();
-      const request =
-        http.getRequest<
-          FastifyRequest<{ Params: { id?: string }; Querystring: { asOf?: unknown } | undefined }>
-        >();
-      const raw = request.params.id;
-      const id = raw === undefined ? undefined : canonicalId(raw);
-      // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
-      if (id !== undefined && SLUG_PATTERN.test(id)) {
-        const resolved =
-          followMerges && request.query?.asOf !== undefined
-            ? this.registry.ownReference(kind, id)
-            : this.registry.reference(kind, id, followMerges);
-        if (resolved !== undefined && resolved !== id) {
-          request.params.id = resolved;
-          http.getResponse<FastifyReply>().header('content-location', canonicalUrl(request.url, resolved));
-        }
-      }
+      resolveAliasPath(
+        this.registry,
+        kind,
+        followMerges,
+        http.getRequest<AliasRequest>(),
+        http.getResponse<FastifyReply>(),
+      );
       return next.handle();
     }
   }
   return mixin(AliasPathInterceptor);
+}
+
+type AliasRequest = FastifyRequest<{ Params: { id?: string }; Querystring: { asOf?: unknown } | undefined }>;
+
+/**
+ * What `AliasPath` does, for routes served without Nest's pipeline: the request's `:id` becomes the
+ * id of the entry it names, and the answer's `Content-Location` the canonical URL.
+ */
+export function resolveAliasPath(
+  registry: RegistryReader,
+  kind: RegistryKind,
+  followMerges: boolean,
+  request: AliasRequest,
+  reply: FastifyReply,
+): void {
+  const raw = request.params.id;
+  const id = raw === undefined ? undefined : canonicalId(raw);
+  // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
+  if (id === undefined || !SLUG_PATTERN.test(id)) return;
+  const resolved =
+    followMerges && request.query?.asOf !== undefined
+      ? registry.ownReference(kind, id)
+      : registry.reference(kind, id, followMerges);
+  if (resolved !== undefined && resolved !== id) {
+    request.params.id = resolved;
+    void reply.header('content-location', canonicalUrl(request.url, resolved));
+  }
 }
 
 /** The request's URL with its id segment (`/v1/<kind>s/<id>/…`) replaced, query string kept. */

@@ -37,6 +37,8 @@ export class Resolution {
   /** Mentions by a name that named a provisional entry (known from earlier mentions, never confirmed). */
   readonly provisional: UnconfirmedMention[] = [];
   private readonly memo = new Map<string, Promise<CanonicalEntry | undefined>>();
+  /** The registry's names as of this resolution's first lookup (one sync with the log per command). */
+  private current: Promise<RegistryNames> | undefined;
 
   constructor(
     private readonly names: RegistryNames,
@@ -67,13 +69,13 @@ export class Resolution {
     const memoKey = `${kind}:${key}`;
     let found = this.memo.get(memoKey);
     if (!found) {
-      found = this.names.ownerOf(kind, key).then(async (owner) => {
+      this.current ??= this.names.current();
+      found = this.current.then(async (names) => {
+        const owner = await names.ownerOf(kind, key);
         if (owner === undefined) return undefined;
         // A name claimed for an entry whose registration never completed still names that id; the
         // mention's own words name it then (name ''), as they name a new provisional entry.
-        return (
-          (await this.names.canonical(kind, owner.owner)) ?? { id: owner.owner, name: '', provisional: true }
-        );
+        return (await names.canonical(kind, owner.owner)) ?? { id: owner.owner, name: '', provisional: true };
       });
       this.memo.set(memoKey, found);
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError } from '../common/errors.js';
 import type { DomainEvent } from '../incidents/incident.events.js';
 import { StreamHandler, type Decider, type WriteContext } from '../event-store/stream-handler.js';
+import { FoldedStreams, type Folded } from './folded-streams.js';
 import { entryDecider, type EntryState } from './registry.decider.js';
 import { type RegistryEvent, type RegistryKind, registryStream } from './registry.events.js';
 import { RegistryReader } from './registry.reader.js';
@@ -112,10 +113,30 @@ const MAX_MERGE_HOPS = 64;
  */
 @Injectable()
 export class RegistryNames {
+  /** How this instance reads a stream: from the log, or (`current()`) through the kept folds. */
+  private read: <State, Event>(stream: string, decider: Decider<State, Event>) => Promise<Folded<State>> = (
+    stream,
+    decider,
+  ) => this.streams.load(stream, decider);
+
   constructor(
     private readonly streams: StreamHandler,
     private readonly view: RegistryReader,
+    // The application's one instance (injected); a RegistryNames made by hand keeps its own.
+    private readonly folded: FoldedStreams = new FoldedStreams(streams),
   ) {}
+
+  /**
+   * The same rules, reading the registry's streams through the folds kept since the log's last
+   * change (src/registry/folded-streams.ts), brought up to the head now: for the reads of one
+   * request (a mention's resolution), which see the log as of this call or later.
+   */
+  async current(): Promise<RegistryNames> {
+    await this.folded.sync();
+    const names = new RegistryNames(this.streams, this.view, this.folded);
+    names.read = (stream, decider) => this.folded.fold(stream, decider);
+    return names;
+  }
 
   /**
    * The one precedence rule. A key names, first, the owner of its reservation (the first claim in
@@ -124,7 +145,7 @@ export class RegistryNames {
    * mentions, or a name or alias recorded before reservations). Undefined: the key names nothing.
    */
   async ownerOf(kind: RegistryKind, key: string): Promise<KeyOwner | undefined> {
-    const claimed = await this.streams.load(nameStream(kind, key), nameDecider);
+    const claimed = await this.read(nameStream(kind, key), nameDecider);
     if (claimed.state.owner !== null) return { owner: claimed.state.owner, via: 'claim' };
     if ((await this.entry(kind, key)).revision !== 'no_stream') return { owner: key, via: 'id' };
     const earlier = this.view.namedBy(kind, key);
@@ -145,7 +166,7 @@ export class RegistryNames {
     kind: RegistryKind,
     id: string,
   ): Promise<{ state: EntryState; revision: bigint | 'no_stream' }> {
-    return this.streams.load<EntryState, RegistryEvent>(registryStream(kind, id), entryDecider(kind, id));
+    return this.read<EntryState, RegistryEvent>(registryStream(kind, id), entryDecider(kind, id));
   }
 
   /**

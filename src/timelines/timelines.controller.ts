@@ -1,4 +1,5 @@
-import { applyDecorators, Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { QueryBus } from '@nestjs/cqrs';
 import {
@@ -14,12 +15,12 @@ import {
 } from '@nestjs/swagger';
 import { SlugPipe } from '../common/ids.js';
 import { AliasPath } from '../registry/alias-path.interceptor.js';
-import { EntriesFormatInterceptor } from '../formats/format.interceptor.js';
 import { TimelineChangesPageDto, TimelinePageDto } from './timeline-page.dto.js';
 import { ChangesQueryDto } from './timeline-query.dto.js';
-import { TIMELINE_QUERY_SCHEMA, type TimelineQuery, timelineFilter } from './timeline-query.schema.js';
-import { GetTimeline, GetTimelineChanges } from './timeline.queries.js';
-import type { ChangesPage, Subject, TimelinePage } from './timeline.reader.js';
+import { TIMELINE_QUERY_SCHEMA } from './timeline-query.schema.js';
+import { GetTimelineChanges } from './timeline.queries.js';
+import type { ChangesPage, Subject } from './timeline.reader.js';
+import { TimelineRoute } from './timeline.route.js';
 
 const PROBLEM = { description: 'a problem document (application/problem+json)' };
 
@@ -53,33 +54,29 @@ function timelineDocs(subject: 'actor' | 'location', summary: string): MethodDec
   };
 }
 
+/**
+ * The declaration of the two timeline routes: their path, the compiled query schema and the OpenAPI
+ * document. Requests to them are served by `TimelineRoute` straight from Fastify
+ * (`serveTimelinesFromFastify`); the methods call it too, for an app built without that hook.
+ */
 @Controller('v1')
 @ApiTags('timelines')
-@UseInterceptors(EntriesFormatInterceptor)
 export class TimelinesController {
-  constructor(private readonly queries: QueryBus) {}
-
-  // The query arrives validated by the route's compiled schema; its type is an interface, which the
-  // global validation pipe leaves alone.
-  private timeline(subject: Subject, id: string, query: TimelineQuery): Promise<TimelinePage> {
-    return this.queries.execute(new GetTimeline(subject, id, timelineFilter(query)));
-  }
+  constructor(private readonly route: TimelineRoute) {}
 
   @Get('actors/:id/timeline')
-  @AliasPath('actor', { followMerges: true })
   @timelineDocs(
     'actor',
     "An actor's timeline; include=affiliates adds its affiliates', a merged id answers with the canonical actor",
   )
-  actorTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
-    return this.timeline('actor', id, query);
+  actorTimeline(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): unknown {
+    return this.route.serve('actor', request, reply);
   }
 
   @Get('locations/:id/timeline')
-  @AliasPath('location')
   @timelineDocs('location', "A location's timeline; include=descendants adds every location under it")
-  locationTimeline(@Param('id', SlugPipe) id: string, @Query() query: TimelineQuery): Promise<TimelinePage> {
-    return this.timeline('location', id, query);
+  locationTimeline(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): unknown {
+    return this.route.serve('location', request, reply);
   }
 }
 
