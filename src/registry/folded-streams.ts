@@ -90,7 +90,10 @@ export class FoldedStreams {
     const limit = gap > BigInt(MAX_BEHIND) ? MAX_BEHIND + 1 : Number(gap);
     let read = 0;
     this.epoch += 1;
-    for await (const event of store.readAll({ fromPosition: this.position, limit, batchSize: limit })) {
+    // From the leader, as the head above: a lagging follower would hand over none of the new events
+    // and every fold would be kept, where the stream loads these folds replace read the leader.
+    const events = store.readAll({ fromPosition: this.position, limit, batchSize: limit, fromLeader: true });
+    for await (const event of events) {
       read += 1;
       if (read > MAX_BEHIND) break;
       // Before forgetting: a fold of this stream read earlier and handed over after this step
