@@ -32,7 +32,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { DomainValidationError, type FieldWarning, PreconditionRequiredError } from '../common/errors.js';
 import { strictHandling } from '../common/prefer.js';
 import { UuidPipe } from '../common/ids.js';
-import { validatePlain } from '../common/validation.js';
+import { createValidationPipe, validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
 import type { WriteContext } from '../event-store/stream-handler.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -40,12 +40,23 @@ import { AsOfQueryDto } from '../timelines/timeline-query.dto.js';
 import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
+import { checkedIncident } from './record-incident.check.js';
 import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
 import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
 import { type Recorded, RecordIncidents } from './record-incident.command.js';
 
 const uuid = new UuidPipe();
+/** The global pipe, for an incident body the compiled check leaves to it (record-incident.check.ts). */
+const validation = createValidationPipe();
+
+/** An incident body as the DTO's validation answers it, through the compiled check when that suffices. */
+async function incidentBody(body: unknown): Promise<RecordIncidentDto> {
+  return (
+    checkedIncident(body) ??
+    ((await validation.transform(body, { type: 'body', metatype: RecordIncidentDto })) as RecordIncidentDto)
+  );
+}
 
 interface RecordedView {
   id: string;
@@ -202,16 +213,19 @@ export class IncidentsController {
   @ApiAcceptedResponse({ ...RECORDED, description: 'recorded; the timelines still lag' })
   @ApiBadRequestResponse(PROBLEM)
   @ApiConflictResponse(PROBLEM)
+  @ApiBody({ type: RecordIncidentDto })
   @StrictHandling()
   async record(
-    @Body() body: RecordIncidentDto,
+    // Validated here (incidentBody): the global pipe passes a body typed unknown as it is.
+    @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedView> {
+    const input = await incidentBody(body);
     const strict = strictHandling(prefer, reply);
     const { incidents, warnings } = await this.commands.execute(
-      new RecordIncidents([body], context, { strict }),
+      new RecordIncidents([input], context, { strict }),
     );
     const [recorded] = incidents;
     if (!recorded) throw new Error('recording returned nothing');
@@ -404,7 +418,7 @@ export class IncidentsBatchController {
     const inputs: RecordIncidentDto[] = [];
     body.forEach((item: unknown, i) => {
       try {
-        inputs.push(validatePlain(RecordIncidentDto, item));
+        inputs.push(checkedIncident(item) ?? validatePlain(RecordIncidentDto, item));
       } catch (error) {
         if (!(error instanceof DomainValidationError)) throw error;
         errors.push(error.prefixed(`[${i}]`));

@@ -62,28 +62,30 @@ export class FoldedStreams {
 
   private async catchUp(): Promise<void> {
     const store = this.streams.store;
+    const head = await store.headPosition();
     if (this.position === undefined) {
-      this.position = await store.headPosition();
+      this.position = head;
       return;
     }
+    if (head === this.position) return;
+    // A log replaced by a shorter one: nothing kept can be trusted.
+    if (head < this.position) {
+      this.forget(head);
+      return;
+    }
+    // The gap bounds the read where positions count events (SQLite): one query, not a second
+    // one to find the end; elsewhere it is only an upper bound.
+    const gap = head - this.position;
+    const limit = gap > BigInt(MAX_BEHIND) ? MAX_BEHIND + 1 : Number(gap);
     let read = 0;
-    for await (const event of store.readAll({ fromPosition: this.position, limit: MAX_BEHIND + 1 })) {
+    for await (const event of store.readAll({ fromPosition: this.position, limit, batchSize: limit })) {
       read += 1;
       if (read > MAX_BEHIND) break;
       this.folds.delete(event.streamId);
       this.position = event.position;
     }
-    if (read > MAX_BEHIND) {
-      this.forget(await store.headPosition());
-      return;
-    }
-    if (read > 0) {
-      this.epoch += 1;
-      return;
-    }
-    // Nothing new, or the log was replaced by a shorter one: then nothing kept can be trusted.
-    const head = await store.headPosition();
-    if (head < this.position) this.forget(head);
+    if (read > MAX_BEHIND) this.forget(await store.headPosition());
+    else if (read > 0) this.epoch += 1;
   }
 
   private forget(position: bigint): void {

@@ -1,7 +1,8 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
+import { PAGE_SIZE, SqliteEventStore } from '../../src/event-store/sqlite-event-store.js';
 import { describeEventStoreContract } from './event-store.contract.js';
 
 describeEventStoreContract('SQLite :memory:', {
@@ -90,5 +91,65 @@ describe('SQLite event store, file specifics', () => {
     await expect(got).resolves.toBe('Shared');
     await writer.close();
     await reader.close();
+  });
+
+  it('a new log gets the larger page size', async () => {
+    const path = join(dir, 'new-pages.db');
+    const store = new SqliteEventStore({ path });
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    expect(PAGE_SIZE).not.toBe(4096);
+    db.close();
+  });
+
+  it('a log written with 4 KiB pages keeps them and still takes appends and reads', async () => {
+    // The layout every log had before new logs got larger pages, written without the store.
+    const path = join(dir, 'old-pages.db');
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(`
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY,
+        stream   TEXT    NOT NULL,
+        revision INTEGER NOT NULL,
+        event_id TEXT    NOT NULL UNIQUE,
+        type     TEXT    NOT NULL,
+        data     TEXT    NOT NULL,
+        metadata TEXT    NOT NULL,
+        UNIQUE (stream, revision)
+      ) STRICT;
+    `);
+    const meta = { recordedAt: 'x', recordedBy: 'y', correlationId: 'c', causationId: 'c', schemaVersion: 1 };
+    const firstId = crypto.randomUUID();
+    old
+      .prepare(
+        'INSERT INTO events (stream, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run('incident-5', 0, firstId, 'Old', '{"n":1}', JSON.stringify(meta));
+    expect(old.pragma('page_size', { simple: true })).toBe(4096);
+    old.close();
+
+    const store = new SqliteEventStore({ path });
+    await expect(
+      store.append('incident-5', [{ id: firstId, type: 'Old', data: { n: 1 }, metadata: meta }], {
+        expectedRevision: 'no_stream',
+      }),
+    ).resolves.toEqual({ nextRevision: 0n, position: 1n });
+    await expect(
+      store.append('incident-5', [{ id: crypto.randomUUID(), type: 'New', data: { n: 2 }, metadata: meta }], {
+        expectedRevision: 0n,
+      }),
+    ).resolves.toEqual({ nextRevision: 1n, position: 2n });
+    const read = [];
+    for await (const e of store.readStream('incident-5')) read.push([e.type, e.data, e.metadata]);
+    expect(read).toEqual([
+      ['Old', { n: 1 }, meta],
+      ['New', { n: 2 }, meta],
+    ]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    db.close();
   });
 });
