@@ -23,6 +23,7 @@ import { waitForEventStore } from './event-store/wait-for-store.js';
 import { AmendIncidentHandler, GetIncidentHistoryHandler } from './incidents/amend-incident.command.js';
 import { IncidentsBatchController, IncidentsController } from './incidents/incidents.controller.js';
 import { RecordIncidentsHandler } from './incidents/record-incident.command.js';
+import { RecordIncidentRoute } from './incidents/record-incident.route.js';
 import { AdminController, ListProjectionsHandler, RebuildProjectionHandler } from './ops/admin.controller.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsModule } from './ops/metrics.js';
@@ -118,6 +119,7 @@ export class AppModule {
         FoldedStreams,
         MentionResolver,
         RecordIncidentsHandler,
+        RecordIncidentRoute,
         AmendIncidentHandler,
         GetIncidentHistoryHandler,
         GetTimelineChangesHandler,

@@ -27,6 +27,7 @@ import { setupOpenApi } from './openapi.js';
 import { setupWebPage } from './web.js';
 import { TIMELINE_QUERY_FORMATS } from './timelines/timeline-query.schema.js';
 import { serveTimelinesFromFastify, TimelineRoute } from './timelines/timeline.route.js';
+import { RecordIncidentRoute, serveRecordIncidentFromFastify } from './incidents/record-incident.route.js';
 
 /** Largest body of a batch; a single incident gets a tighter limit per route. */
 const BATCH_BODY_LIMIT = 10 * 1024 * 1024;
@@ -112,6 +113,7 @@ export async function createApp(
   });
   app.get(Metrics).observeHttp(fastify);
   serveTimelinesFromFastify(fastify, app.get(TimelineRoute));
+  serveRecordIncidentFromFastify(fastify, app.get(RecordIncidentRoute));
   // Security headers on every answer, refusals included: helmet's middleware, built once (the
   // Fastify plugin built it anew for every request, decision 0006).
   const securityHeaders = helmet({

@@ -16,12 +16,16 @@ export function requestIdOf(request: FastifyRequest): string {
  * access hook in src/auth/access.ts); a write never runs without one, so 'anonymous' is a backstop.
  * With an Idempotency-Key, the ids the idempotency interceptor derived from it.
  */
-export const Writer = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteContext => {
-  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+export function writeContextOf(request: FastifyRequest): WriteContext {
   const base = { recordedBy: request.principal ?? 'anonymous', correlationId: requestIdOf(request) };
   const keyed = request.idempotency;
   // A keyed request is one command however often it is sent: its ids derive from the key.
   return keyed === undefined
     ? { ...base, causationId: randomUUID() }
     : { ...base, causationId: keyed.commandId, idempotent: { requestId: keyed.requestId } };
-});
+}
+
+/** The write context of the request a route handles (writeContextOf). */
+export const Writer = createParamDecorator((_data: unknown, ctx: ExecutionContext): WriteContext =>
+  writeContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);

@@ -32,7 +32,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { DomainValidationError, type FieldWarning, PreconditionRequiredError } from '../common/errors.js';
 import { strictHandling } from '../common/prefer.js';
 import { UuidPipe } from '../common/ids.js';
-import { createValidationPipe, validatePlain } from '../common/validation.js';
+import { validatePlain } from '../common/validation.js';
 import { Writer } from '../common/write-context.decorator.js';
 import type { WriteContext } from '../event-store/stream-handler.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -41,41 +41,19 @@ import { GetIncident } from '../timelines/timeline.queries.js';
 import type { TimelineEntry } from '../timelines/timeline-entry.js';
 import { LIMITS } from './incident.js';
 import { checkedIncident } from './record-incident.check.js';
+import {
+  RecordIncidentRoute,
+  type RecordedView,
+  settle,
+  view,
+  withWarnings,
+} from './record-incident.route.js';
 import { RecordIncidentDto, SourceDto } from './record-incident.dto.js';
 import { CorrectionDto, DisputeDto, RetractionDto } from './amend.dto.js';
 import { AmendIncident, GetIncidentHistory, type HistoryItem } from './amend-incident.command.js';
-import { type Recorded, RecordIncidents } from './record-incident.command.js';
+import { RecordIncidents } from './record-incident.command.js';
 
 const uuid = new UuidPipe();
-/** The global pipe, for an incident body the compiled check leaves to it (record-incident.check.ts). */
-const validation = createValidationPipe();
-
-/** An incident body as the DTO's validation answers it, through the compiled check when that suffices. */
-async function incidentBody(body: unknown): Promise<RecordIncidentDto> {
-  return (
-    checkedIncident(body) ??
-    ((await validation.transform(body, { type: 'body', metatype: RecordIncidentDto })) as RecordIncidentDto)
-  );
-}
-
-interface RecordedView {
-  id: string;
-  revision: number;
-  position: number;
-  warnings?: FieldWarning[];
-}
-
-const view = (r: Recorded): RecordedView => ({
-  id: r.id,
-  revision: Number(r.revision),
-  position: Number(r.position),
-});
-
-/** Warnings are in an answer only when there are some. */
-const withWarnings = <T extends object>(
-  answer: T,
-  warnings: FieldWarning[],
-): T & { warnings?: FieldWarning[] } => (warnings.length === 0 ? answer : { ...answer, warnings });
 
 /** The revision an `If-Match` names: `"3"`, `W/"3"` or `3`. */
 function optionalRevision(header: string | undefined): bigint | undefined {
@@ -102,22 +80,6 @@ function requiredRevision(header: string | undefined): bigint {
     );
   }
   return revision;
-}
-
-/**
- * Answers 201 once the read models show the write, or 202 with its position if they lag. A write
- * the log already held from an earlier attempt of the same keyed request says so.
- */
-async function settle(
-  runner: ProjectionRunner,
-  config: Config,
-  reply: FastifyReply,
-  position: bigint,
-  replayed: boolean,
-): Promise<void> {
-  if (replayed) void reply.header('Idempotent-Replayed', 'true');
-  const caughtUp = await runner.waitFor(position, config.readYourWritesTimeoutMs);
-  void reply.status(caughtUp ? 201 : 202);
 }
 
 const PROBLEM = { description: 'a problem document (application/problem+json)' };
@@ -205,8 +167,10 @@ export class IncidentsController {
     private readonly queries: QueryBus,
     private readonly runner: ProjectionRunner,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly recording: RecordIncidentRoute,
   ) {}
 
+  /** Requests without an Idempotency-Key are served by the same `RecordIncidentRoute` straight from Fastify. */
   @Post()
   @ApiOperation({ summary: 'Record an incident; mentions by name resolve through the registry' })
   @ApiCreatedResponse({ ...RECORDED, description: 'recorded and visible in the timelines' })
@@ -215,23 +179,14 @@ export class IncidentsController {
   @ApiConflictResponse(PROBLEM)
   @ApiBody({ type: RecordIncidentDto })
   @StrictHandling()
-  async record(
-    // Validated here (incidentBody): the global pipe passes a body typed unknown as it is.
+  record(
+    // Validated in RecordIncidentRoute.record: the global pipe passes a body typed unknown as it is.
     @Body() body: unknown,
     @Headers('prefer') prefer: string | undefined,
     @Writer() context: WriteContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedView> {
-    const input = await incidentBody(body);
-    const strict = strictHandling(prefer, reply);
-    const { incidents, warnings } = await this.commands.execute(
-      new RecordIncidents([input], context, { strict }),
-    );
-    const [recorded] = incidents;
-    if (!recorded) throw new Error('recording returned nothing');
-    void reply.header('Location', `/v1/incidents/${recorded.id}`).header('ETag', `"${recorded.revision}"`);
-    await settle(this.runner, this.config, reply, recorded.position, recorded.replayed);
-    return withWarnings(view(recorded), warnings);
+    return this.recording.record(body, prefer, context, reply);
   }
 
   @Get(':id')
