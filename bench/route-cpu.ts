@@ -39,8 +39,12 @@ function procCpuUs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
+// ROUTE_CPU_PROFILE=<dir>: the service runs under --cpu-prof (written when it exits).
+const profile = process.env.ROUTE_CPU_PROFILE;
 const server =
-  target === 'ceiling' ? await startCeiling(files, 60_000) : await startServer(files, 5 * 60_000);
+  target === 'ceiling'
+    ? await startCeiling(files, 60_000)
+    : await startServer(files, 5 * 60_000, {}, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
 try {
   if (target === 'service') await waitUntilReady(server.url, 5 * 60_000);
   const pid = server.child.pid;

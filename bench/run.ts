@@ -236,6 +236,9 @@ async function probe(url: string, path: string): Promise<ProbeResult> {
   return { available: res.status === 200, status: res.status, detail };
 }
 
+/** Requests sent before each read phase's measured load, not counted. */
+const READ_WARM_UP_REQUESTS = 1000;
+
 interface ReadPhase {
   readonly probe: ProbeResult;
   readonly load?: LoadResult;
@@ -246,6 +249,15 @@ async function readPhase(p: Plan, server: ServerProcess, paths: string[]): Promi
   if (first === undefined) throw new Error('no paths to query');
   const check = await probe(server.url, first);
   if (!check.available) return { probe: check };
+  // The same warm-up for every read phase, the ceiling's included: the first phase after a cold
+  // start would otherwise measure the JIT compiling the server's request path, not serving.
+  await load({
+    url: server.url,
+    connections: p.connections,
+    seconds: p.loadSeconds,
+    maxRequests: READ_WARM_UP_REQUESTS,
+    requests: getRequests(paths),
+  });
   const result = await load({
     url: server.url,
     connections: p.connections,

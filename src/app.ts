@@ -10,7 +10,7 @@ import { DomainValidationError } from './common/errors.js';
 import { registerInputGuards } from './common/input-guards.js';
 import { createValidationPipe } from './common/validation.js';
 import type { Config } from './config/config.js';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { generatedKeyPath, loadOrCreateAdminKey, parseApiKeys, type ApiKey } from './auth/api-keys.js';
 import { registerAuthentication, registerAuthorization } from './auth/access.js';
 import { registerRateLimit } from './auth/rate-limit.js';
@@ -114,10 +114,17 @@ export async function createApp(
   app.get(Metrics).observeHttp(fastify);
   serveTimelinesFromFastify(fastify, app.get(TimelineRoute));
   serveRecordIncidentFromFastify(fastify, app.get(RecordIncidentRoute));
-  await app.register(helmet, {
+  // Security headers on every answer, refusals included: helmet's middleware, built once (the
+  // Fastify plugin built it anew for every request, decision 0006).
+  const securityHeaders = helmet({
     // The API serves JSON only; the documentation page (/docs) needs its own script and styles.
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => {
+      done(error instanceof Error ? error : undefined);
+    });
   });
   // A request refused for its key still counts against its address: key guessing is throttled.
   registerAuthorization(fastify, config.publicReads, await registerRateLimit(app, config));
