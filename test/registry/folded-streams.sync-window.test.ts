@@ -23,6 +23,7 @@ describe('a fold handed over while a sync is between events', () => {
   let streamGate: Promise<void> | undefined;
   let syncGate: Promise<void> | undefined;
   let syncPassed: (() => void) | undefined;
+  let failAfterFirst: boolean;
   let folded: FoldedStreams;
 
   const claim = (on: EventStore, key: string, owner: string) =>
@@ -53,6 +54,7 @@ describe('a fold handed over while a sync is between events', () => {
     streamGate = undefined;
     syncGate = undefined;
     syncPassed = undefined;
+    failAfterFirst = false;
     const gated = Object.create(store) as EventStore;
     // A stream read whose rows are fetched at once and handed over when streamGate opens.
     gated.readStream = (stream: string) => {
@@ -70,6 +72,7 @@ describe('a fold handed over while a sync is between events', () => {
       return (async function* () {
         for await (const event of inner) {
           yield event;
+          if (failAfterFirst) throw new Error('the store failed part-way through a read of the log');
           if (syncGate) {
             syncPassed?.();
             await syncGate;
@@ -115,5 +118,28 @@ describe('a fold handed over while a sync is between events', () => {
 
     await folded.sync();
     expect(await owner('envoy')).toBe('zhai-jun');
+  });
+
+  it('is not kept when the sync fails after forgetting its stream', async () => {
+    await folded.sync();
+    let openStream = (): void => undefined;
+    streamGate = new Promise<void>((resolve) => {
+      openStream = resolve;
+    });
+    const stale = owner('envoy');
+    await claim(other, 'envoy', 'zhai-jun');
+    await claim(other, 'minister', 'li-wei');
+
+    // The sync takes the claim of `envoy` (forgetting that stream), then the store fails.
+    failAfterFirst = true;
+    await expect(folded.sync()).rejects.toThrow(/failed part-way/);
+    failAfterFirst = false;
+    streamGate = undefined;
+    openStream();
+    expect(await stale).toBeNull();
+
+    await folded.sync();
+    expect(await owner('envoy')).toBe('zhai-jun');
+    expect(await owner('minister')).toBe('li-wei');
   });
 });
