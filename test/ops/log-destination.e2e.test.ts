@@ -35,6 +35,10 @@ describe('the buffered access log', () => {
     expect(run(`setImmediate(() => { throw new Error('boom'); });`)).toContain('"reqId":"last-line"');
   });
 
+  it('keeps the last line when the process dies of an unhandled rejection', () => {
+    expect(run(`void Promise.reject(new Error('boom'));`)).toContain('"reqId":"last-line"');
+  });
+
   it('keeps the last line when the process calls process.exit()', () => {
     expect(run('process.exit(0);')).toContain('"reqId":"last-line"');
   });
