@@ -58,6 +58,12 @@ export interface ReadAllOptions {
   readonly fromPosition?: bigint;
   readonly batchSize?: number;
   readonly limit?: number;
+  /**
+   * The read must see every write acknowledged before it (it keeps a write's decisions current, as
+   * the registry folds' sync does): a replicated store reads from its leader, not from a follower
+   * that may lag. A store with one copy of the log (SQLite) always does.
+   */
+  readonly fromLeader?: boolean;
 }
 
 export interface SubscribeOptions {

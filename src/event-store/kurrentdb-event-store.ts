@@ -236,7 +236,10 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  /** Reads user events of `$all` after a position, one bounded read per page so no call stays open long. */
+  /**
+   * Reads user events of `$all` after a position, one bounded read per page so no call stays open long;
+   * from any node unless `fromLeader` asks for the leader.
+   */
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     const batchSize = Math.max(1, options?.batchSize ?? this.defaultBatchSize);
@@ -246,7 +249,8 @@ export class KurrentDbEventStore implements EventStore {
       // Reading forwards from a position includes the record at it: ask for one more to make progress.
       const from: ReadPosition = after > 0n ? at(after) : START;
       const maxCount = Math.min(batchSize, remaining) + (after > 0n ? 1 : 0);
-      const page = await this.readAllPage(FORWARDS, from, maxCount, false);
+      // Catch-up reads may go to any node; a read that must see acknowledged writes asks for the leader.
+      const page = await this.readAllPage(FORWARDS, from, maxCount, options?.fromLeader === true);
       let progressed = false;
       for (const resolved of page) {
         const position = positionOf(resolved);

@@ -273,6 +273,8 @@ export class SqliteEventStore implements EventStore {
 
     let revision = current + 1;
     let position = 0;
+    // An index loop rather than entries(): no iterator or [i, event] pair per event on the append
+    // path. i < events.length, so the element exists (the cast only tells noUncheckedIndexedAccess).
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as NewEvent;
       try {

@@ -1,4 +1,4 @@
-import { FormatRegistry, type TSchema, Type } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { isURL, isUUID } from 'class-validator';
 import { canonicalId } from '../common/ids.js';
@@ -36,13 +36,13 @@ FormatRegistry.Set('dateline-uuid', (value) => isUUID(value, 'all'));
  * `minLength: 1` also asks for a character other than a variation selector, which no version of
  * that count can take for nothing.
  */
-const text = (max: number, min?: 1): TSchema =>
+const text = (max: number, min?: 1) =>
   Type.String({ maxLength: max, ...(min ? { minLength: 1, pattern: '[^\\uFE0E\\uFE0F]' } : {}) });
 const partialDate = Type.String({ format: 'dateline-partial-date' });
 const closed = { additionalProperties: false } as const;
-const literals = (values: readonly string[]): TSchema => Type.Union(values.map((v) => Type.Literal(v)));
+const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
-const mention = (roles: readonly string[]): TSchema =>
+const mention = (roles: readonly string[]) =>
   Type.Object(
     {
       // Already in lower case: the DTO lower-cases it first, and this one then needs no change.
@@ -82,18 +82,11 @@ const INCIDENT = Type.Object(
   closed,
 );
 
+// Its Check is a type guard: a body it accepts has INCIDENT's static type (Static<typeof INCIDENT>).
 const compiled = TypeCompiler.Compile(INCIDENT);
 
-interface Plain {
-  readonly id?: string;
-  readonly occurred: object;
-  readonly actors: readonly object[];
-  readonly locations: readonly object[];
-  readonly sources: readonly object[];
-}
-
 /** The DTO's classes filled as class-transformer fills them: declared fields first, in their order. */
-const as = <T extends object>(instance: T, plain: object): T => Object.assign(instance, plain);
+const filled = <T extends object>(instance: T, plain: object): T => Object.assign(instance, plain);
 
 /**
  * The body as the DTO's validation would answer it when it is certainly valid; undefined when it
@@ -101,13 +94,12 @@ const as = <T extends object>(instance: T, plain: object): T => Object.assign(in
  */
 export function checkedIncident(body: unknown): RecordIncidentDto | undefined {
   if (!compiled.Check(body)) return undefined;
-  const plain = body as Plain;
-  return as(new RecordIncidentDto(), {
-    ...plain,
-    ...(plain.id === undefined ? {} : { id: canonicalId(plain.id) }),
-    occurred: as(new OccurredDto(), plain.occurred),
-    actors: plain.actors.map((m) => as(new ActorMentionDto(), m)),
-    locations: plain.locations.map((m) => as(new LocationMentionDto(), m)),
-    sources: plain.sources.map((s) => as(new SourceDto(), s)),
+  return filled(new RecordIncidentDto(), {
+    ...body,
+    ...(body.id === undefined ? {} : { id: canonicalId(body.id) }),
+    occurred: filled(new OccurredDto(), body.occurred),
+    actors: body.actors.map((m) => filled(new ActorMentionDto(), m)),
+    locations: body.locations.map((m) => filled(new LocationMentionDto(), m)),
+    sources: body.sources.map((s) => filled(new SourceDto(), s)),
   });
 }

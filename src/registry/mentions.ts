@@ -6,7 +6,7 @@ import { SLUG_PATTERN } from '../common/slug.js';
 import type { Mention, Participant } from '../incidents/incident.js';
 import { NameSuggestions, type Suggester } from './name-suggestions.js';
 import type { NearMiss } from './name-warnings.js';
-import { type CanonicalEntry, RegistryNames } from './names.js';
+import { type CanonicalEntry, type CurrentNames, RegistryNames } from './names.js';
 import { nameKey } from './registry.decider.js';
 import type { RegistryKind } from './registry.events.js';
 
@@ -38,7 +38,7 @@ export class Resolution {
   readonly provisional: UnconfirmedMention[] = [];
   private readonly memo = new Map<string, Promise<CanonicalEntry | undefined>>();
   /** The registry's names as of this resolution's first lookup (one sync with the log per command). */
-  private current: Promise<RegistryNames> | undefined;
+  private current: Promise<CurrentNames> | undefined;
 
   constructor(
     private readonly names: RegistryNames,

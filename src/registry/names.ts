@@ -106,37 +106,25 @@ const plain = (context: WriteContext): WriteContext => ({
 
 const MAX_MERGE_HOPS = 64;
 
+/** How a stream is read: loaded from the log, or through the folds kept between requests. */
+type StreamRead = <State, Event>(stream: string, decider: Decider<State, Event>) => Promise<Folded<State>>;
+
 /**
- * The registry's names and entries as the write side decides on them: from the log, with the
- * registry view consulted only for what the log does not index (entries known from mentions, and
- * names recorded before reservations existed).
+ * What mention resolution reads (`RegistryNames.current()`): who a key names and which entry stands
+ * for an id, from the folds. Read-only by its type: nothing that decides (a 409, a claim, a
+ * placement) can be taken from the folds (decision 0016).
  */
-@Injectable()
-export class RegistryNames {
-  /** How this instance reads a stream: from the log, or (`current()`) through the kept folds. */
-  private read: <State, Event>(stream: string, decider: Decider<State, Event>) => Promise<Folded<State>> = (
-    stream,
-    decider,
-  ) => this.streams.load(stream, decider);
+export interface CurrentNames {
+  ownerOf(kind: RegistryKind, key: string): Promise<KeyOwner | undefined>;
+  canonical(kind: RegistryKind, id: string): Promise<CanonicalEntry | undefined>;
+}
 
+/** The read rules (precedence, merges, provisional entries), over one way of reading a stream. */
+class NameReads implements CurrentNames {
   constructor(
-    private readonly streams: StreamHandler,
+    private readonly read: StreamRead,
     private readonly view: RegistryReader,
-    // The application's one instance (injected); a RegistryNames made by hand keeps its own.
-    private readonly folded: FoldedStreams = new FoldedStreams(streams),
   ) {}
-
-  /**
-   * The same rules, reading the registry's streams through the folds kept since the log's last
-   * change (src/registry/folded-streams.ts), brought up to the head now: for the reads of one
-   * request (a mention's resolution), which see the log as of this call or later.
-   */
-  async current(): Promise<RegistryNames> {
-    await this.folded.sync();
-    const names = new RegistryNames(this.streams, this.view, this.folded);
-    names.read = (stream, decider) => this.folded.fold(stream, decider);
-    return names;
-  }
 
   /**
    * The one precedence rule. A key names, first, the owner of its reservation (the first claim in
@@ -150,15 +138,6 @@ export class RegistryNames {
     if ((await this.entry(kind, key)).revision !== 'no_stream') return { owner: key, via: 'id' };
     const earlier = this.view.namedBy(kind, key);
     return earlier === undefined ? undefined : { owner: earlier, via: 'earlier-name' };
-  }
-
-  /**
-   * The entry a write route's path or body names: an id, or any name or alias the entry answers to
-   * (the same precedence as mentions; merges are not followed, a merge acts on the duplicate itself).
-   * A reference that names nothing is returned as it is, for the decider to answer 404 or 400.
-   */
-  async entryId(kind: RegistryKind, ref: string): Promise<string> {
-    return (await this.ownerOf(kind, ref))?.owner ?? ref;
   }
 
   /** An entry's stream folded, with its revision ('no_stream' when the log has none). */
@@ -205,6 +184,79 @@ export class RegistryNames {
       return state.registered ? { id: current, name: state.name, provisional: state.provisional } : undefined;
     }
     throw new ConflictError(`${kind} ${id}: merges go round in a circle`);
+  }
+}
+
+/**
+ * The registry's names and entries as the write side decides on them: from the log, with the
+ * registry view consulted only for what the log does not index (entries known from mentions, and
+ * names recorded before reservations existed).
+ */
+@Injectable()
+export class RegistryNames {
+  /** The rules over streams loaded from the log: what every decision here reads. */
+  private readonly fromLog: NameReads;
+
+  constructor(
+    private readonly streams: StreamHandler,
+    private readonly view: RegistryReader,
+    // The application's one instance (injected); a RegistryNames made by hand keeps its own.
+    private readonly folded: FoldedStreams = new FoldedStreams(streams),
+  ) {
+    this.fromLog = new NameReads((stream, decider) => this.streams.load(stream, decider), view);
+  }
+
+  /**
+   * The same read rules, reading the registry's streams through the folds kept since the log's last
+   * change (src/registry/folded-streams.ts), brought up to the head now: for the reads of one
+   * request (a mention's resolution), which see the log as of this call or later. Only reads: the
+   * decisions (check, claim, isWithin, state) stay on this class and load their streams.
+   */
+  async current(): Promise<CurrentNames> {
+    await this.folded.sync();
+    const reads = new NameReads((stream, decider) => this.folded.fold(stream, decider), this.view);
+    // Only these two, at run time as in the type: nothing else of the rules is reachable from here.
+    return {
+      ownerOf: (kind, key) => reads.ownerOf(kind, key),
+      canonical: (kind, id) => reads.canonical(kind, id),
+    };
+  }
+
+  /** The one precedence rule (see NameReads.ownerOf), read from the log. */
+  ownerOf(kind: RegistryKind, key: string): Promise<KeyOwner | undefined> {
+    return this.fromLog.ownerOf(kind, key);
+  }
+
+  /**
+   * The entry a write route's path or body names: an id, or any name or alias the entry answers to
+   * (the same precedence as mentions; merges are not followed, a merge acts on the duplicate itself).
+   * A reference that names nothing is returned as it is, for the decider to answer 404 or 400.
+   */
+  async entryId(kind: RegistryKind, ref: string): Promise<string> {
+    return (await this.ownerOf(kind, ref))?.owner ?? ref;
+  }
+
+  /** An entry's stream loaded from the log, with its revision ('no_stream' when the log has none). */
+  entry(kind: RegistryKind, id: string): Promise<{ state: EntryState; revision: bigint | 'no_stream' }> {
+    return this.fromLog.entry(kind, id);
+  }
+
+  /**
+   * The entry's state for a decision: its stream, or, for an entry known only from mentions (no
+   * stream, or one holding a merge only), what the registry view knows of it.
+   */
+  state(kind: RegistryKind, id: string): Promise<EntryState> {
+    return this.fromLog.state(kind, id);
+  }
+
+  /** An entry known from mentions counts as registered (provisionally) for the deciders. */
+  withProvisional(state: EntryState): EntryState {
+    return this.fromLog.withProvisional(state);
+  }
+
+  /** Follows merges from `id` to the entry that stands for it now; undefined when nothing is known. */
+  canonical(kind: RegistryKind, id: string): Promise<CanonicalEntry | undefined> {
+    return this.fromLog.canonical(kind, id);
   }
 
   /**

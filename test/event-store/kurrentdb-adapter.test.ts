@@ -10,6 +10,8 @@ import {
   type KurrentDbEventStoreOptions,
   toKurrentDbConnectionString,
 } from '../../src/event-store/kurrentdb-event-store.js';
+import { StreamHandler } from '../../src/event-store/stream-handler.js';
+import { FoldedStreams } from '../../src/registry/folded-streams.js';
 import { newEvent } from '../support/events.js';
 import { KurrentDbStandIn } from '../support/kurrentdb-stand-in/server.js';
 import { until } from '../support/wait.js';
@@ -281,6 +283,27 @@ describe('reads that feed a write go to the leader', () => {
       ['$all', true],
       ['$all', false],
     ]);
+  });
+
+  it("the registry folds' sync reads the log's new events from the leader, as the stream loads it replaces do", async () => {
+    const store = open(standIn.connectionString('nodePreference=follower'));
+    const folded = new FoldedStreams(new StreamHandler(store));
+    await folded.sync();
+    await store.append('actorname-envoy', [newEvent('NameClaimed')], { expectedRevision: 'no_stream' });
+    standIn.calls.length = 0;
+    await folded.sync();
+    const reads = standIn.calls.filter((c) => c.method === 'read');
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.map((c) => [c.target, c.requiresLeader])).toEqual(reads.map(() => ['$all', true]));
+  });
+
+  it('readAll asks for the leader when the read must see acknowledged writes', async () => {
+    const store = open(standIn.connectionString('nodePreference=follower'));
+    await store.append('incident-1', [newEvent()], { expectedRevision: 'no_stream' });
+    standIn.calls.length = 0;
+    expect(await collect(store.readAll({ fromLeader: true }))).toHaveLength(1);
+    const reads = standIn.calls.filter((c) => c.method === 'read');
+    expect(reads.map((c) => [c.target, c.requiresLeader])).toEqual([['$all', true]]);
   });
 
   it('a follower that names the leader: the stream is read again from the leader, at its latest revision', async () => {

@@ -141,6 +141,18 @@ describe('the compiled check of incident bodies', () => {
     expect(refused).toBeGreaterThan(100);
   });
 
+  it('leaves a number JSON turns into Infinity (1e400), and other non-finite numbers, to the validation pipe, which refuses them', async () => {
+    const text = JSON.stringify(valid[0]).replace(/^\{/, '{"confidence":1e400,');
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    expect(parsed.confidence).toBe(Number.POSITIVE_INFINITY);
+    for (const confidence of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+      const body = { ...parsed, confidence };
+      expect(checkedIncident(structuredClone(body))).toBeUndefined();
+      const slow = await throughPipe(body);
+      expect({ confidence, ok: slow.ok }).toEqual({ confidence, ok: false });
+    }
+  });
+
   it('leaves bodies that are not objects to the validation pipe', () => {
     for (const body of [null, 'text', 42, [], [valid[0]], undefined])
       expect(checkedIncident(body)).toBeUndefined();
