@@ -10,7 +10,7 @@
  * figure is the write path's, not the big log's.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,6 +112,22 @@ async function measure(
   };
 }
 
+/** Writes the bench's registry and generated incidents into a new log. */
+async function buildLog(path: string, events: number, seed: number, registry: ReturnType<typeof buildRegistry>) {
+  const store = new SqliteEventStore({ path, durability: 'full' });
+  let chunk: AppendSpec[] = [];
+  const flush = async (): Promise<void> => {
+    await Promise.all(chunk.map((s) => store.append(s.stream, s.events, { expectedRevision: s.expectedRevision })));
+    chunk = [];
+  };
+  for (const spec of generateLog({ events, seed }, registry)) {
+    chunk.push(spec);
+    if (chunk.length >= 1000) await flush();
+  }
+  await flush();
+  await store.close();
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -123,6 +139,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string' },
       only: { type: 'string' },
       clients: { type: 'string', default: '32' },
+      store: { type: 'string' },
     },
     strict: true,
   });
@@ -134,22 +151,27 @@ async function main(): Promise<void> {
   try {
     const registry = buildRegistry(new Rng(seed), 1);
     const registrations = registryAppends(registry).length;
-    const store = new SqliteEventStore({ path: files.eventStore, durability: 'full' });
-    let chunk: AppendSpec[] = [];
-    const flush = async (): Promise<void> => {
-      await Promise.all(
-        chunk.map((s) => store.append(s.stream, s.events, { expectedRevision: s.expectedRevision })),
-      );
-      chunk = [];
-    };
-    for (const spec of generateLog({ events: registrations + Number(values.incidents), seed }, registry)) {
-      chunk.push(spec);
-      if (chunk.length >= 1000) await flush();
+    const kept = values.store;
+    if (kept !== undefined && existsSync(join(kept, 'read-models.db'))) {
+      // A large store built once by an earlier run: each run measures a fresh copy of it.
+      for (const name of ['dateline.db', 'read-models.db']) copyFileSync(join(kept, name), join(work, name));
+      log(`log and read store copied from ${kept}`);
+    } else {
+      await buildLog(files.eventStore, registrations + Number(values.incidents), seed, registry);
+      log(`log: ${registrations} registrations + ${values.incidents} incidents' events`);
+      if (kept !== undefined) {
+        // Let the server catch the read store up once, then keep both files for later runs.
+        const builder = await startServer(files, 60_000, {}, []);
+        try {
+          await waitUntilReady(builder.url, 3_600_000);
+        } finally {
+          await builder.stop();
+        }
+        mkdirSync(kept, { recursive: true });
+        for (const name of ['dateline.db', 'read-models.db']) copyFileSync(join(work, name), join(kept, name));
+        log(`log and read store kept in ${kept}`);
+      }
     }
-    await flush();
-    await store.close();
-    log(`log: ${registrations} registrations + ${values.incidents} incidents' events`);
-
     const profile = values['cpu-prof'];
     const server = await startServer(
       files,

@@ -46,6 +46,8 @@ const STATUS_COUNT_LIMIT = 100_000;
  * over 1,000,000 events to 309 MB peak RSS; 32 MiB was as fast on the 110,000-event profile.
  */
 const READ_STORE_CACHE_KIB = 32 * 1024;
+/** WAL size at which the read store's connection checkpoints (SQLite's default: 1,000 pages). */
+const READ_STORE_WAL_CHECKPOINT_BYTES = 160 * 1024 * 1024;
 
 export interface RunnerOptions {
   /** Events per transaction while catching up or rebuilding; the event loop is free between batches. */
@@ -98,6 +100,13 @@ export class ProjectionRunner {
     // and re-writes pages; a cache that holds the hot index pages makes catch-up CPU-bound instead
     // of I/O-bound. Bounded, so a rebuild stays within its memory bar. See docs/decisions/0006.
     readStore.db.pragma(`cache_size = -${READ_STORE_CACHE_KIB}`);
+    // On a large read store one live page of 500 incidents touches thousands of scattered leaf pages
+    // (≈ 50 MB of WAL frames), more than SQLite's 1,000-page autocheckpoint: every commit was followed
+    // by a checkpoint that copied and fsynced all of them. Checkpointing every ≈ 160 MB lets pages
+    // rewritten by consecutive commits (inner nodes, the tails of append-ordered tables) be copied
+    // once (decision record 0006, "Batch ingest on a large store"). Counted in pages of this file.
+    const pageSize = readStore.db.pragma('page_size', { simple: true }) as number;
+    readStore.db.pragma(`wal_autocheckpoint = ${Math.round(READ_STORE_WAL_CHECKPOINT_BYTES / pageSize)}`);
     this.batchSize = options?.batchSize ?? 2000;
     this.catalog = ProjectionCatalog.open(readStore.db);
     this.reader = new BatchReader(store, this.batchSize);
