@@ -113,11 +113,18 @@ async function measure(
 }
 
 /** Writes the bench's registry and generated incidents into a new log. */
-async function buildLog(path: string, events: number, seed: number, registry: ReturnType<typeof buildRegistry>) {
+async function buildLog(
+  path: string,
+  events: number,
+  seed: number,
+  registry: ReturnType<typeof buildRegistry>,
+) {
   const store = new SqliteEventStore({ path, durability: 'full' });
   let chunk: AppendSpec[] = [];
   const flush = async (): Promise<void> => {
-    await Promise.all(chunk.map((s) => store.append(s.stream, s.events, { expectedRevision: s.expectedRevision })));
+    await Promise.all(
+      chunk.map((s) => store.append(s.stream, s.events, { expectedRevision: s.expectedRevision })),
+    );
     chunk = [];
   };
   for (const spec of generateLog({ events, seed }, registry)) {
@@ -168,7 +175,8 @@ async function main(): Promise<void> {
           await builder.stop();
         }
         mkdirSync(kept, { recursive: true });
-        for (const name of ['dateline.db', 'read-models.db']) copyFileSync(join(work, name), join(kept, name));
+        for (const name of ['dateline.db', 'read-models.db'])
+          copyFileSync(join(work, name), join(kept, name));
         log(`log and read store kept in ${kept}`);
       }
     }
