@@ -5,6 +5,7 @@ import type { RegistrySearchResult } from '../registry/registry.queries.js';
 import { RegistryReader } from '../registry/registry.reader.js';
 import { locationIdsOf } from './geojson.js';
 import { FORMATS, type Format, negotiate } from './negotiate.js';
+import { nextTarget } from './next-link.js';
 import { type EntryPage, type Rendered, renderEntries, renderRecords } from './render.js';
 
 export interface Http {
@@ -60,9 +61,7 @@ function download(h: Http, base: string, rendered: Rendered): string {
 
 /** The same request with another cursor: the `Link: rel="next"` of every format. */
 function nextLink(request: FastifyRequest, cursor: string): string {
-  const url = new URL(request.url, 'http://dateline.invalid');
-  url.searchParams.set('cursor', cursor);
-  return `<${url.pathname}${url.search}>; rel="next"`;
+  return `<${nextTarget(request.url, cursor)}>; rel="next"`;
 }
 
 function paginate(h: Http, nextCursor: string | null): void {

@@ -12,7 +12,7 @@ import type { Observable } from 'rxjs';
 import { canonicalId } from '../common/ids.js';
 import { SLUG_PATTERN } from '../common/slug.js';
 import type { RegistryKind } from './registry.events.js';
-import { RegistryReader } from './registry.reader.js';
+import { type EntryRead, RegistryReader } from './registry.reader.js';
 
 /**
  * A route whose `:id` may be any name the entry answers to. An alias (or the slug of a name, or with
@@ -49,7 +49,9 @@ type AliasRequest = FastifyRequest<{ Params: { id?: string }; Querystring: { asO
 
 /**
  * What `AliasPath` does, for routes served without Nest's pipeline: the request's `:id` becomes the
- * id of the entry it names, and the answer's `Content-Location` the canonical URL.
+ * id of the entry it names, and the answer's `Content-Location` the canonical URL. Gives back the
+ * entry's row as the lookup read it when the id was the entry's own (the handler need not read it
+ * again).
  */
 export function resolveAliasPath(
   registry: RegistryReader,
@@ -57,19 +59,21 @@ export function resolveAliasPath(
   followMerges: boolean,
   request: AliasRequest,
   reply: FastifyReply,
-): void {
+): EntryRead | undefined {
   const raw = request.params.id;
   const id = raw === undefined ? undefined : canonicalId(raw);
   // A malformed id is the slug pipe's to refuse; an unknown one the handler's to answer 404.
-  if (id === undefined || !SLUG_PATTERN.test(id)) return;
-  const resolved =
-    followMerges && request.query?.asOf !== undefined
-      ? registry.ownReference(kind, id)
-      : registry.reference(kind, id, followMerges);
+  if (id === undefined || !SLUG_PATTERN.test(id)) return undefined;
+  const { id: resolved, read } = registry.resolve(
+    kind,
+    id,
+    followMerges && request.query?.asOf !== undefined ? 'own' : followMerges ? 'canonical' : 'named',
+  );
   if (resolved !== undefined && resolved !== id) {
     request.params.id = resolved;
     void reply.header('content-location', canonicalUrl(request.url, resolved));
   }
+  return read;
 }
 
 /** The request's URL with its id segment (`/v1/<kind>s/<id>/…`) replaced, query string kept. */

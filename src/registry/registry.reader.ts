@@ -44,6 +44,12 @@ export const DESCENDANTS_AS_OF_SQL = `WITH RECURSIVE tree(id) AS (
     WHERE p.held_from <= ? AND (p.held_to IS NULL OR p.held_to > ?))
   SELECT l.location_id, l.name FROM tree JOIN locations l ON l.location_id = tree.id`;
 
+/** An entry as read by its own id: as registered, and the actor it is merged into (itself if none). */
+export interface EntryRead {
+  readonly entry: Expansion['subject'];
+  readonly canonical: string;
+}
+
 /**
  * Reads the registry view: merges, affiliations, the location hierarchy and the name index. The
  * one place that knows how a subject widens into the ids a timeline matches.
@@ -82,12 +88,7 @@ export class RegistryReader {
    * actor's id gives its canonical actor. Undefined when nothing answers to it.
    */
   reference(kind: RegistryKind, ref: string, followMerges = false): string | undefined {
-    const known =
-      kind === 'actor'
-        ? actorRow(this.readStore, ref)?.canonical_id
-        : locationRow(this.readStore, ref)?.location_id;
-    if (known !== undefined) return followMerges || kind === 'location' ? known : ref;
-    return this.byName(kind, nameKey(ref));
+    return this.resolve(kind, ref, followMerges ? 'canonical' : 'named').id;
   }
 
   /**
@@ -95,11 +96,36 @@ export class RegistryReader {
    * belongs to (a merged duplicate's alias names the duplicate). What `asOf` reads start from.
    */
   ownReference(kind: RegistryKind, ref: string): string | undefined {
-    const known =
-      kind === 'actor'
-        ? actorRow(this.readStore, ref)?.actor_id
-        : locationRow(this.readStore, ref)?.location_id;
-    return known ?? this.namedBy(kind, nameKey(ref));
+    return this.resolve(kind, ref, 'own').id;
+  }
+
+  /**
+   * `reference` (`canonical`: following merges, `named`: not) or `ownReference` (`own`), and, when
+   * `ref` is an entry's own id, that entry as the lookup read it: the row a timeline's subject is
+   * made of, so a request that resolves its id and then shows the entry reads it once.
+   */
+  resolve(
+    kind: RegistryKind,
+    ref: string,
+    as: 'canonical' | 'named' | 'own',
+  ): { readonly id: string | undefined; readonly read?: EntryRead } {
+    if (kind === 'actor') {
+      const row = actorRow(this.readStore, ref);
+      if (row) {
+        const read = {
+          entry: { id: row.actor_id, name: row.name, kind: row.kind },
+          canonical: row.canonical_id,
+        };
+        return { id: as === 'own' ? row.actor_id : as === 'canonical' ? row.canonical_id : ref, read };
+      }
+    } else {
+      const row = locationRow(this.readStore, ref);
+      if (row) {
+        const entry = { id: row.location_id, name: row.name, kind: row.kind };
+        return { id: row.location_id, read: { entry, canonical: row.location_id } };
+      }
+    }
+    return { id: as === 'own' ? this.namedBy(kind, nameKey(ref)) : this.byName(kind, nameKey(ref)) };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DomainValidationError } from '../common/errors.js';
-import { RegistryReader } from '../registry/registry.reader.js';
+import { type EntryRead, RegistryReader } from '../registry/registry.reader.js';
 import { encodeCursor } from './cursor.js';
 import type { TimelineEntry } from './timeline-entry.js';
 import {
@@ -20,6 +20,8 @@ export class GetTimeline extends Query<TimelinePage> {
     readonly subject: Subject,
     readonly id: string,
     readonly filter: TimelineFilter,
+    /** The registry entry, when the caller has just read it to resolve the id: it is not read again. */
+    readonly read?: EntryRead,
   ) {
     super();
   }
@@ -62,7 +64,7 @@ export class GetTimelineHandler implements IQueryHandler<GetTimeline> {
     return Promise.resolve(this.page(query));
   }
 
-  page({ subject, id, filter }: GetTimeline): StoredTimelinePage {
+  page({ subject, id, filter, read }: GetTimeline): StoredTimelinePage {
     if (filter.include === 'descendants' && subject !== 'location') {
       throw new DomainValidationError([
         { field: 'include', message: 'descendants applies to locations only' },
@@ -73,7 +75,7 @@ export class GetTimelineHandler implements IQueryHandler<GetTimeline> {
     }
     // Entries are parsed only when the page is rendered: a format or the JSON body reads stored text.
     return new StoredTimelinePage(
-      this.reader.storedPage(subject, this.subject(subject, id, filter.asOf), filter),
+      this.reader.storedPage(subject, this.subject(subject, id, filter.asOf, read), filter),
     );
   }
 
@@ -83,9 +85,20 @@ export class GetTimelineHandler implements IQueryHandler<GetTimeline> {
    * instant, the actor `id` stood for then (itself before its merge), from the timeline view's own
    * history of merges.
    */
-  private subject(subject: Subject, id: string, asOf: string | undefined): TimelinePage['subject'] {
-    if (subject !== 'actor' || asOf === undefined) return this.registry.subject(subject, id);
-    const requested = this.registry.entry(subject, id);
+  private subject(
+    subject: Subject,
+    id: string,
+    asOf: string | undefined,
+    read: EntryRead | undefined,
+  ): TimelinePage['subject'] {
+    // A row read for another id (the request named a merged actor or an alias) says nothing here.
+    const known = read?.entry.id === id ? read : undefined;
+    if (subject !== 'actor' || asOf === undefined) {
+      // registry.subject answers the entry itself for a location or an actor merged into no other.
+      if (known && (subject === 'location' || known.canonical === id)) return known.entry;
+      return this.registry.subject(subject, id);
+    }
+    const requested = known?.entry ?? this.registry.entry(subject, id);
     const then = this.reader.mergedIntoAt(requested.id, instant(asOf, 'asOf'));
     return then === undefined ? requested : this.registry.entry(subject, then);
   }

@@ -30,9 +30,9 @@ export class TimelineRoute {
   serve(subject: Subject, request: FastifyRequest, reply: FastifyReply): unknown {
     const h = negotiateHttp(request, reply, FORMATS);
     const timeline = request as TimelineRequest;
-    resolveAliasPath(this.registry, subject, subject === 'actor', timeline, reply);
+    const read = resolveAliasPath(this.registry, subject, subject === 'actor', timeline, reply);
     const id = slugId(timeline.params.id ?? '');
-    const page = this.handler.page(new GetTimeline(subject, id, timelineFilter(timeline.query)));
+    const page = this.handler.page(new GetTimeline(subject, id, timelineFilter(timeline.query), read));
     return renderEntryPage(h, page, this.registry);
   }
 }
